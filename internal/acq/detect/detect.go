@@ -1,0 +1,82 @@
+// Package detect recognises what kind of acquisition a path is and opens it.
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/acq/iosbackup"
+)
+
+// ErrUnknownKind reports a path that is none of the acquisitions Vigil reads.
+var ErrUnknownKind = errors.New("unknown acquisition kind")
+
+// Open recognises the acquisition at path and opens it read-only.
+func Open(path string) (*acq.Acquisition, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return nil, unknown(path, "it is a file")
+	}
+	dir, err := backupFolder(abs)
+	if err != nil {
+		return nil, err
+	}
+	if dir == "" {
+		return nil, unknown(path, "it has no Info.plist and Manifest.db, nor one subfolder that has them")
+	}
+	b, err := iosbackup.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	a := acq.New(acq.IOSBackup, dir, b, b.Facts(), b)
+	a.Info = b.Info
+	return a, nil
+}
+
+// backupFolder returns dir if it is a backup, else its only subfolder that is one (the
+// usual mistake is pointing at the folder holding the UDID-named backup).
+func backupFolder(dir string) (string, error) {
+	if iosbackup.IsBackup(dir) {
+		return dir, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, e := range entries {
+		if sub := filepath.Join(dir, e.Name()); e.IsDir() && iosbackup.IsBackup(sub) {
+			found = append(found, sub)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", nil
+	case 1:
+		return found[0], nil
+	}
+	sort.Strings(found)
+	return "", fmt.Errorf("%s holds %d backups; give one of them:\n  %s",
+		dir, len(found), strings.Join(found, "\n  "))
+}
+
+func unknown(path, why string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s is not an acquisition Vigil knows (%s). Vigil reads:", path, why)
+	for _, k := range acq.KnownKinds {
+		fmt.Fprintf(&b, "\n  %-16s %s", k.Kind, k.What)
+	}
+	return fmt.Errorf("%w: %s", ErrUnknownKind, b.String())
+}
