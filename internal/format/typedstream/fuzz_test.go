@@ -1,0 +1,78 @@
+package typedstream
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+var update = flag.Bool("update", false, "rewrite the checked-in fuzz seed corpus")
+
+// seeds are the fuzzing starting points; they are also checked in under
+// testdata/fuzz/FuzzText.
+func seeds(t testing.TB) map[string][]byte {
+	const url = "https://example.test/x"
+	linked := attributedBody("go "+url, []run{
+		{3, map[string]any{keyPart: 0}},
+		{len(url), map[string]any{keyPart: 0, keyLink: link(url)}},
+	}, true)
+	long := attributedBody(strings.Repeat("é", 150), []run{{150, map[string]any{keyPart: 0}}}, false)
+	return map[string][]byte{
+		"public-hi":         mustHex(t, publicHi),
+		"public-hi-mutable": mustHex(t, publicHiMutable),
+		"link":              linked,
+		"long":              long,
+		"truncated":         linked[:len(linked)/2],
+		"garbage":           []byte("\x04\x0bstreamtyped\x81\xe8\x03\x84\x01@\x84\x84\x84\xff"),
+	}
+}
+
+func FuzzText(f *testing.F) {
+	for _, s := range seeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text, err := Text(data)
+		if err != nil && text != "" {
+			t.Errorf("Text returned %q with error %v", text, err)
+		}
+		if !utf8.ValidString(text) {
+			t.Errorf("Text returned invalid UTF-8 %q", text)
+		}
+		strs, _ := Strings(data)
+		// Strings walks further than Text, so it has seen Text's string
+		// whatever happened after it.
+		if err == nil && !slices.Contains(strs, text) {
+			t.Errorf("Strings = %q lacks the text %q", strs, text)
+		}
+	})
+}
+
+// TestSeedCorpus keeps the checked-in corpus in step with seeds; run with
+// -update after changing them.
+func TestSeedCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzText")
+	for name, data := range seeds(t) {
+		path := filepath.Join(dir, "seed-"+name)
+		want := []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
+		if *update {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s is missing or stale (err %v); run go test -run TestSeedCorpus -args -update", path, err)
+		}
+	}
+}

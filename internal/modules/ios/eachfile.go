@@ -1,0 +1,37 @@
+package ios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/module"
+)
+
+// eachFile runs read on every file, in order, for modules that find one artifact per app or
+// profile. A file that cannot be read is reported as a problem and the others are still read;
+// only when every file failed does eachFile return an error, so that the module is marked
+// failed rather than partial.
+func eachFile(ctx context.Context, files []acq.File, emit module.Emitter, read func(acq.File) error) error {
+	var errs []error
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := read(f); err != nil {
+			err = fmt.Errorf("%s %s: %w", f.Domain, f.Path, err)
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) == len(files) {
+		return errors.Join(errs...)
+	}
+	for _, err := range errs {
+		emit.Problem(err)
+	}
+	return nil
+}
