@@ -45,6 +45,9 @@ func newProgress(w io.Writer) func(total int) func(string, bool, *scan.ModuleRes
 				bar.Increment()
 				done++
 				if done == total {
+					mu.Lock()
+					running = "done"
+					mu.Unlock()
 					p.Wait()
 				}
 			}

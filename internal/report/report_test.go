@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/ioc"
+	"github.com/vigil-project/vigil/internal/scan"
 	"github.com/vigil-project/vigil/internal/timeline"
 )
 
@@ -85,6 +86,26 @@ func TestRecordStream(t *testing.T) {
 		}
 		if st, _ := os.Stat(filepath.Join(dir, "safari_history.json")); st.Mode().Perm() != 0o600 {
 			t.Errorf("mode = %v, want 0600", st.Mode().Perm())
+		}
+	}
+}
+
+func TestSummaryStatuses(t *testing.T) {
+	var b strings.Builder
+	res := &scan.Result{Modules: []scan.ModuleResult{
+		{Name: "ios/sms", Status: scan.StatusOK, Records: 3},
+		{Name: "ios/safari_history", Status: scan.StatusNoData},
+		{Name: "ios/datausage", Status: scan.StatusFailed, Errors: []string{"crashed: boom"}},
+		{Name: "ios/tcc", Status: scan.StatusPartial, Records: 1, Errors: []string{"row 3 unreadable"}},
+	}}
+	WriteSummary(&b, SummaryInput{Result: res, Run: Run{Version: "test"}})
+	out := b.String()
+	for _, want := range []string{
+		"Modules: 3 of 4 found data.", "datausage failed: crashed: boom", "tcc partial: row 3 unreadable",
+		"not in this acquisition: safari_history", "no indicators loaded: only heuristics ran", Caveat,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
 }

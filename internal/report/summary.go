@@ -83,23 +83,28 @@ func writeDetections(w io.Writer, ds []module.Detection, red, yellow *color.Colo
 }
 
 func writeStatuses(w io.Writer, ms []scan.ModuleResult, yellow *color.Color) {
-	var bad []scan.ModuleResult
-	ran := 0
+	var bad, absent []string
+	found := 0
 	for _, m := range ms {
 		switch m.Status {
 		case scan.StatusOK:
-			ran++
-		case scan.StatusPartial, scan.StatusFailed:
-			bad = append(bad, m)
+			found++
+		case scan.StatusNoData:
+			absent = append(absent, Slug(m.Name))
+		default:
+			found++
+			bad = append(bad, fmt.Sprintf("  %s %s: %s", Slug(m.Name), m.Status, strings.Join(m.Errors, "; ")))
 		}
 	}
-	fmt.Fprintf(w, "\nModules: %d of %d found data", ran+len(bad), len(ms))
+	fmt.Fprintf(w, "\nModules: %d of %d found data", found, len(ms))
 	if len(bad) == 0 {
-		fmt.Fprintln(w, ", none failed.")
-		return
+		fmt.Fprint(w, ", none failed")
 	}
 	fmt.Fprintln(w, ".")
-	for _, m := range bad {
-		yellow.Fprintf(w, "  %s %s: %s\n", Slug(m.Name), m.Status, strings.Join(m.Errors, "; "))
+	for _, line := range bad {
+		yellow.Fprintln(w, line)
+	}
+	if len(absent) > 0 {
+		fmt.Fprintf(w, "  not in this acquisition: %s\n", strings.Join(absent, ", "))
 	}
 }

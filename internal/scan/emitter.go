@@ -59,6 +59,9 @@ func (e *emitter) Record(r module.Record) {
 	e.res.Records++
 	evs := r.Events()
 	for _, ev := range evs {
+		if ev.Time.IsZero() {
+			continue // an event with no time has no place on a timeline
+		}
 		ev.Module = e.name
 		ev.Time = ev.Time.UTC()
 		e.events = append(e.events, ev)
@@ -105,8 +108,12 @@ func matchMessage(m ioc.Match) string {
 	if m.LowConfidence {
 		conf = " (low confidence)"
 	}
-	return fmt.Sprintf("%s %q matches a known %s indicator %q of %s%s",
-		observableLabel[m.Observable.Type], m.Observable.Value, m.Collection, m.Indicator, m.SourceFile, conf)
+	label := observableLabel[m.Observable.Type]
+	if m.Indicator == m.Observable.Value {
+		return fmt.Sprintf("%s %q is a known indicator of %s (%s)%s", label, m.Observable.Value, m.Collection, m.SourceFile, conf)
+	}
+	return fmt.Sprintf("%s %q matches the %s indicator %q (%s)%s",
+		label, m.Observable.Value, m.Collection, m.Indicator, m.SourceFile, conf)
 }
 
 var observableLabel = map[ioc.Type]string{
