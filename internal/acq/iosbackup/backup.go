@@ -13,9 +13,9 @@ import (
 	"sync"
 
 	"github.com/ncruces/go-sqlite3"
-	"howett.net/plist"
 
 	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/format/plistsafe"
 )
 
 // ErrEncrypted reports a backup whose Manifest.db is encrypted.
@@ -75,8 +75,10 @@ func readPlist(p string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
 	}
+	// Info.plist is XML and may run to megabytes; plistsafe bounds its
+	// nesting, not its size.
 	var m map[string]any
-	if _, err := plist.Unmarshal(data, &m); err != nil {
+	if err := plistsafe.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("backup: %s is not a readable plist: %w", filepath.Base(p), err)
 	}
 	return m, nil

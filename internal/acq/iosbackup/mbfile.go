@@ -8,12 +8,15 @@ import (
 	"howett.net/plist"
 
 	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/format/plistsafe"
 )
 
-// macEpoch is 2001-01-01T00:00:00Z, the origin of plist dates.
-const macEpoch = 978307200
-
 // decodeMBFile reads the NSKeyedArchiver MBFile blob of a Manifest.db row into f.
+//
+// It reads the archive's objects directly rather than through nskeyed.Decode:
+// this runs once per row, hundreds of thousands of times per backup, and
+// resolving the whole graph measured 1.3-1.4x slower (BenchmarkDecodeMBFile).
+// plistsafe bounds the decoding all the same.
 func decodeMBFile(blob []byte, f *acq.File) error {
 	if len(blob) == 0 {
 		return errors.New("no metadata")
@@ -22,7 +25,7 @@ func decodeMBFile(blob []byte, f *acq.File) error {
 		Objects []any          `plist:"$objects"`
 		Top     map[string]any `plist:"$top"`
 	}
-	if _, err := plist.Unmarshal(blob, &archive); err != nil {
+	if err := plistsafe.Unmarshal(blob, &archive); err != nil {
 		return err
 	}
 	root, ok := archive.Top["root"].(plist.UID)

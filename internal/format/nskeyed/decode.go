@@ -8,6 +8,19 @@ import (
 	"strings"
 
 	"howett.net/plist"
+
+	"github.com/vigil-project/vigil/internal/format/plistsafe"
+)
+
+// Limits on what resolving one archive may cost, the same as plistsafe's on
+// the plist underneath. Real archives stay far below them: MBFile blobs hold
+// a dozen values, and nesting rarely passes five.
+const (
+	// maxDepth bounds nesting of containers and reference chains, so
+	// recursion depth stays small whatever the input.
+	maxDepth = plistsafe.MaxDepth
+	// maxNodes bounds how many values a decode may produce.
+	maxNodes = plistsafe.MaxNodes
 )
 
 // Errors that Decode and DecodeTop wrap, so callers can tell a file that is
@@ -93,9 +106,9 @@ func Int64(v any) (int64, bool) {
 
 // parseArchive decodes the plist and checks the keyed-archive envelope.
 func parseArchive(data []byte) (*archive, error) {
-	raw, err := unmarshal(data)
-	if err != nil {
-		return nil, fmt.Errorf("nskeyed: %w", err)
+	var raw any
+	if err := plistsafe.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("nskeyed: %w", plistError(err))
 	}
 	doc, ok := raw.(map[string]any)
 	if !ok {
@@ -118,6 +131,28 @@ func parseArchive(data []byte) (*archive, error) {
 	}
 	return &archive{top: top, objects: objects}, nil
 }
+
+// plistError files a plistsafe error under this package's errors as well, so
+// that callers test one set whichever layer failed.
+func plistError(err error) error {
+	switch {
+	case errors.Is(err, plistsafe.ErrLimit):
+		return &classified{err, ErrLimit}
+	case errors.Is(err, plistsafe.ErrCycle):
+		return &classified{err, ErrCycle}
+	case errors.Is(err, plistsafe.ErrMalformed):
+		return &classified{err, ErrMalformed}
+	}
+	return fmt.Errorf("%w: %w", ErrNotArchive, err)
+}
+
+// classified is an error that also matches kind, without repeating kind's
+// text in its message: "binary plist: nesting deeper than 256: plist exceeds
+// decoding limits" says it already.
+type classified struct{ err, kind error }
+
+func (e *classified) Error() string   { return e.err.Error() }
+func (e *classified) Unwrap() []error { return []error{e.err, e.kind} }
 
 // rootKey picks the $top entry Decode returns.
 func rootKey(top map[string]any) (string, error) {

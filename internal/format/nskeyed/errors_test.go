@@ -1,13 +1,15 @@
 package nskeyed
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"strings"
 	"testing"
 
 	"howett.net/plist"
+
+	"github.com/vigil-project/vigil/internal/format/plistsafe"
+	"github.com/vigil-project/vigil/internal/format/plistsafe/plisttest"
 )
 
 func TestDecodeErrors(t *testing.T) {
@@ -73,11 +75,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"NS.uuidbytes short", obj(map[string]any{"NS.uuidbytes": []byte{1, 2}}, "NSUUID"), ErrMalformed},
 		{"NS.relative missing", obj(map[string]any{"NS.base": plist.UID(0)}, "NSURL"), ErrMalformed},
 		{"NS.base number", obj(map[string]any{"NS.base": int64(1), "NS.relative": "x"}, "NSURL"), ErrMalformed},
-		{"shared plist bomb", sharedArrays(40), ErrLimit},
-		{"plist nested too deep", deepBplist(maxDepth + 5), ErrLimit},
-		{"plist array contains itself", rawBplist(0, array(0)), ErrCycle},
-		{"plist reference out of range", rawBplist(0, array(7)), ErrMalformed},
-		{"huge text plist", append([]byte("<plist>"), bytes.Repeat([]byte("<array>"), maxTextPlist/7+1)...), ErrLimit},
+		{"shared plist bomb", plisttest.SharedArrays(40), ErrLimit},
+		{"plist nested too deep", plisttest.DeepBinary(maxDepth + 5), ErrLimit},
+		{"plist array contains itself", plisttest.Binary(0, plisttest.Array(0)), ErrCycle},
+		{"plist reference out of range", plisttest.Binary(0, plisttest.Array(7)), ErrMalformed},
+		{"plist decoder panic", plisttest.HugeUTF16(), ErrMalformed},
+		{"XML plist nested too deep", plisttest.DeepXML(100_000), ErrLimit},
+		{"text plist nested too deep", plisttest.DeepText(1 << 20), ErrLimit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,46 +99,28 @@ func TestDecodeErrors(t *testing.T) {
 	}
 }
 
-// deepBplist nests single-element arrays n deep.
-func deepBplist(n int) []byte {
-	objects := []bplistObject{ascii("x")}
-	for i := 1; i <= n; i++ {
-		objects = append(objects, array(i-1))
-	}
-	return rawBplist(uint64(n), objects...)
-}
-
-func TestCheckBinaryTrailer(t *testing.T) {
-	valid := rawBplist(0, ascii("ok"))
-	if err := checkBinary(valid); err != nil {
-		t.Fatalf("valid plist rejected: %v", err)
-	}
-	// Each case corrupts one trailer byte of the valid plist.
+// TestPlistErrors checks that a failure in the plist underneath matches both
+// this package's error and plistsafe's, and names it once.
+func TestPlistErrors(t *testing.T) {
 	tests := []struct {
-		name  string
-		index int // from the end of the data
-		value byte
+		name       string
+		data       []byte
+		want, base error
 	}{
-		{"offset size 0", 26, 0},
-		{"offset size 9", 26, 9},
-		{"reference size 0", 25, 0},
-		{"too many objects", 17, 200},
-		{"top out of range", 9, 5},
-		{"table in header", 1, 3},
-		{"table past trailer", 1, 250},
+		{"limit", plisttest.SharedArrays(40), ErrLimit, plistsafe.ErrLimit},
+		{"cycle", plisttest.Binary(0, plisttest.Array(0)), ErrCycle, plistsafe.ErrCycle},
+		{"malformed", plisttest.Binary(0, plisttest.Array(7)), ErrMalformed, plistsafe.ErrMalformed},
+		{"invalid", []byte("(unclosed"), ErrNotArchive, plistsafe.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			b := bytes.Clone(valid)
-			b[len(b)-tt.index] = tt.value
-			if err := checkBinary(b); !errors.Is(err, ErrMalformed) {
-				t.Errorf("checkBinary error = %v, want ErrMalformed", err)
+			_, err := Decode(tt.data)
+			if !errors.Is(err, tt.want) || !errors.Is(err, tt.base) {
+				t.Fatalf("Decode error = %v, want both %v and %v", err, tt.want, tt.base)
+			}
+			if tt.want != ErrNotArchive && strings.Contains(err.Error(), tt.want.Error()) {
+				t.Errorf("error %q repeats %q", err, tt.want)
 			}
 		})
-	}
-	inHeader := rawBplist(0, ascii("ok"))
-	inHeader[len(inHeader)-32-1] = 2 // the only object's offset, low byte
-	if err := checkBinary(inHeader); !errors.Is(err, ErrMalformed) {
-		t.Errorf("object in header: error = %v, want ErrMalformed", err)
 	}
 }

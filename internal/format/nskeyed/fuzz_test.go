@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"howett.net/plist"
+
+	"github.com/vigil-project/vigil/internal/format/plistsafe/plisttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the checked-in fuzz seed corpus")
@@ -34,7 +36,7 @@ func seeds(t testing.TB) map[string][]byte {
 		"dictionary":  dictionaryArchive(t),
 		"cycle":       cycleArchive(t),
 		"xml":         xml,
-		"shared-bomb": sharedArrays(24),
+		"shared-bomb": plisttest.SharedArrays(24),
 		"garbage":     []byte("\x00\xffnot a plist at all"),
 	}
 }

@@ -1,7 +1,6 @@
 package nskeyed
 
 import (
-	"encoding/binary"
 	"testing"
 	"time"
 
@@ -56,49 +55,6 @@ func mbFile(path string, size int64, key []byte) Object {
 			"EncryptionKey":    key,
 		},
 	}
-}
-
-// bplistObject is one hand-encoded binary plist object.
-type bplistObject []byte
-
-func ascii(s string) bplistObject { return append([]byte{0x50 | byte(len(s))}, s...) }
-
-// array refers to other objects by index (two-byte references; at most 14).
-func array(refs ...int) bplistObject {
-	out := []byte{0xA0 | byte(len(refs))}
-	for _, r := range refs {
-		out = binary.BigEndian.AppendUint16(out, uint16(r))
-	}
-	return out
-}
-
-// rawBplist lays objects out as a binary plist, so tests can build the
-// graphs a hostile file would hold: shared children, cycles, bad offsets.
-func rawBplist(top uint64, objects ...bplistObject) []byte {
-	out := []byte("bplist00")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = len(out)
-		out = append(out, o...)
-	}
-	tableOffset := len(out)
-	for _, off := range offsets {
-		out = binary.BigEndian.AppendUint16(out, uint16(off))
-	}
-	out = append(out, 0, 0, 0, 0, 0, 0, 2, 2)
-	out = binary.BigEndian.AppendUint64(out, uint64(len(objects)))
-	out = binary.BigEndian.AppendUint64(out, top)
-	return binary.BigEndian.AppendUint64(out, uint64(tableOffset))
-}
-
-// sharedArrays is the classic expansion bomb: each level holds the previous
-// one twice, so levels+1 objects unfold into 2^levels leaves.
-func sharedArrays(levels int) []byte {
-	objects := []bplistObject{ascii("x")}
-	for i := 1; i <= levels; i++ {
-		objects = append(objects, array(i-1, i-1))
-	}
-	return rawBplist(uint64(levels), objects...)
 }
 
 // cycleArchive holds an NSArray whose only element is itself.

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"howett.net/plist"
-
 	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/format/plistsafe"
 	"github.com/vigil-project/vigil/internal/module"
 )
 
@@ -66,7 +65,9 @@ func findFiles(in *module.Input, locs ...location) ([]acq.File, error) {
 // maxPlistSize bounds what a module reads into memory from one plist; real ones are far smaller.
 const maxPlistSize = 64 << 20
 
-// readPlist decodes a plist file of the acquisition into v.
+// readPlist decodes a plist file of the acquisition into v, through plistsafe: the file
+// is evidence, and a crafted one must end in an error, never in a crash or a runaway
+// allocation.
 func readPlist(in *module.Input, f acq.File, v any) error {
 	r, err := in.Source().Open(f)
 	if err != nil {
@@ -80,7 +81,7 @@ func readPlist(in *module.Input, f acq.File, v any) error {
 	if len(data) > maxPlistSize {
 		return fmt.Errorf("%s: larger than %d MiB, not read", f.Path, maxPlistSize>>20)
 	}
-	if _, err := plist.Unmarshal(data, v); err != nil {
+	if err := plistsafe.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("%s: not a readable plist: %w", f.Path, err)
 	}
 	return nil

@@ -1,52 +1,9 @@
-package nskeyed
+package plistsafe
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-
-	"howett.net/plist"
 )
-
-// Limits on what one archive may cost to decode. Real archives stay far below
-// them: MBFile blobs hold a dozen values, and nesting rarely passes five.
-const (
-	// maxDepth bounds nesting (plist containers and reference chains alike), so
-	// recursion depth stays small whatever the input.
-	maxDepth = 256
-	// maxNodes bounds how many values a decode may produce.
-	maxNodes = 1 << 20
-	// maxTextPlist bounds XML and text plists. Their parsers in
-	// howett.net/plist recurse once per nesting level and a stack overflow
-	// kills the process (it cannot be recovered), so the only safe bound on
-	// their nesting is a bound on their size: at this size the deepest
-	// possible input stays well inside Go's stack limit.
-	maxTextPlist = 512 << 10
-)
-
-// unmarshal decodes a plist into plain values after checking that doing so
-// is bounded.
-func unmarshal(data []byte) (v any, err error) {
-	if bytes.HasPrefix(data, []byte("bplist")) {
-		if err := checkBinary(data); err != nil {
-			return nil, err
-		}
-	} else if len(data) > maxTextPlist {
-		return nil, fmt.Errorf("XML or text plist of %d bytes (limit %d): %w", len(data), maxTextPlist, ErrLimit)
-	}
-	// howett.net/plist recovers its own parse errors but re-raises runtime
-	// errors (an index out of range on a hostile offset); at this trust
-	// boundary those must become errors too, not crash the run.
-	defer func() {
-		if r := recover(); r != nil {
-			v, err = nil, fmt.Errorf("plist decoder failed: %v: %w", r, ErrMalformed)
-		}
-	}()
-	if _, err := plist.Unmarshal(data, &v); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotArchive, err)
-	}
-	return v, nil
-}
 
 // bplist is the part of a binary plist that checkBinary needs.
 type bplist struct {
@@ -71,7 +28,7 @@ const inProgress = ^uint64(0)
 // and rejects the offsets that would make the library index out of range.
 func checkBinary(data []byte) error {
 	if len(data) < 8+32 {
-		return fmt.Errorf("binary plist of %d bytes is truncated: %w", len(data), ErrNotArchive)
+		return fmt.Errorf("binary plist of %d bytes is truncated: %w", len(data), ErrInvalid)
 	}
 	t := data[len(data)-32:]
 	b := &bplist{
@@ -110,8 +67,8 @@ func (b *bplist) visit(idx uint64, depth int) (uint64, error) {
 	default:
 		return b.size[idx], nil
 	}
-	if depth > maxDepth {
-		return 0, fmt.Errorf("binary plist: nesting deeper than %d: %w", maxDepth, ErrLimit)
+	if depth > MaxDepth {
+		return 0, fmt.Errorf("binary plist: nesting deeper than %d: %w", MaxDepth, ErrLimit)
 	}
 	off := b.uint(b.tableOffset+idx*uint64(b.offsetSize), b.offsetSize)
 	// Offsets inside the 8-byte header make the library read before the
@@ -131,8 +88,8 @@ func (b *bplist) visit(idx uint64, depth int) (uint64, error) {
 			return 0, err
 		}
 		total += n
-		if total > maxNodes {
-			return 0, fmt.Errorf("binary plist expands to more than %d values: %w", maxNodes, ErrLimit)
+		if total > MaxNodes {
+			return 0, fmt.Errorf("binary plist expands to more than %d values: %w", MaxNodes, ErrLimit)
 		}
 	}
 	b.size[idx] = total
