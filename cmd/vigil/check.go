@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vigil-project/vigil/internal/acq/detect"
+	"github.com/vigil-project/vigil/internal/acq/iosbackup"
 	"github.com/vigil-project/vigil/internal/check"
 )
 
@@ -18,6 +20,7 @@ Exit status:
 
 func newCheck() *cobra.Command {
 	var o check.Options
+	var s secretFlags
 	cmd := &cobra.Command{
 		Use:   "check PATH",
 		Short: "Check an acquisition (iOS backup folder) for spyware traces",
@@ -33,6 +36,8 @@ Indicators of compromise are read from, in this order:
                        store downloaded bundles (on Linux ~/.config/vigil/indicators)
 A bundle that cannot be parsed stops the run. With no indicators, only heuristics run.
 
+` + passwordHelp + `
+
 Results go to a new folder (mode 0700, files 0600): one JSON file per module that found
 data, detections.json, timeline.csv, timeline_detections.csv and run.json (provenance).
 ` + exitHelp,
@@ -41,7 +46,7 @@ data, detections.json, timeline.csv, timeline_detections.csv and run.json (prove
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Path = args[0]
-			return runCheck(cmd, o)
+			return runCheck(cmd, o, s)
 		},
 	}
 	f := cmd.Flags()
@@ -51,10 +56,18 @@ data, detections.json, timeline.csv, timeline_detections.csv and run.json (prove
 	f.StringArrayVarP(&o.Modules, "module", "m", nil, "run only this module (repeatable; see 'vigil modules')")
 	f.DurationVar(&o.Timeout, "timeout", 30*time.Minute, "stop a module that runs longer than this")
 	f.IntVar(&o.Parallel, "parallel", 0, "modules run at once (default: number of CPUs)")
+	addSecretFlags(cmd, &s, true)
 	return cmd
 }
 
-func runCheck(cmd *cobra.Command, o check.Options) error {
+func runCheck(cmd *cobra.Command, o check.Options, s secretFlags) error {
+	if dir, err := detect.Locate(o.Path); err == nil {
+		creds, err := s.credentials(cmd.ErrOrStderr(), dir, iosbackup.IsEncrypted(dir))
+		if err != nil {
+			return err
+		}
+		o.Creds = creds
+	}
 	o.IOCEnv = os.Getenv("VIGIL_IOCS")
 	o.Version = toolVersion()
 	o.Command = os.Args

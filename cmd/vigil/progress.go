@@ -54,3 +54,24 @@ func newProgress(w io.Writer) func(total int) func(string, bool, *scan.ModuleRes
 		}
 	}
 }
+
+// newDeriveProgress shows the key derivation's progress on a terminal; elsewhere nil.
+func newDeriveProgress(w io.Writer) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return nil
+	}
+	var p *mpb.Progress
+	var bar *mpb.Bar
+	return func(done, total int) {
+		if bar == nil {
+			p = mpb.New(mpb.WithOutput(w), mpb.WithWidth(40))
+			bar = p.AddBar(int64(total), mpb.PrependDecorators(decor.Name("deriving the backup key ")),
+				mpb.AppendDecorators(decor.Percentage()))
+		}
+		bar.SetCurrent(int64(done))
+		if done >= total {
+			p.Wait()
+		}
+	}
+}

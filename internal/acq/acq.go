@@ -85,8 +85,10 @@ type Acquisition struct {
 	Source Source
 	Facts  Facts
 	// Info is the acquisition's own description, as decoded (Info.plist for a backup).
-	Info   map[string]any
-	closer io.Closer
+	Info map[string]any
+	// Warnings are things the user should hear that did not stop the opening.
+	Warnings []string
+	closer   io.Closer
 }
 
 // New assembles an Acquisition; closer (may be nil) releases what the Source holds open.

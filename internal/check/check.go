@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vigil-project/vigil/internal/acq/detect"
+	"github.com/vigil-project/vigil/internal/acq/iosbackup"
 	"github.com/vigil-project/vigil/internal/ioc"
 	"github.com/vigil-project/vigil/internal/modules/list"
 	"github.com/vigil-project/vigil/internal/report"
@@ -27,9 +28,10 @@ const (
 // Options are the user's choices for one check.
 type Options struct {
 	Path      string
-	IOCPaths  []string // --iocs
-	IOCEnv    string   // value of VIGIL_IOCS
-	NoDataDir bool     // skip the user data folder of downloaded bundles (tests, demo)
+	Creds     *iosbackup.Credentials // unlock an encrypted backup; nil when none given
+	IOCPaths  []string               // --iocs
+	IOCEnv    string                 // value of VIGIL_IOCS
+	NoDataDir bool                   // skip the user data folder of downloaded bundles (tests, demo)
 	OutDir    string
 	Force     bool
 	Modules   []string // empty: every module for the kind
@@ -57,7 +59,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		now = time.Now
 	}
 	started := now().UTC()
-	a, err := detect.Open(o.Path)
+	a, err := detect.Open(o.Path, o.Creds)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +94,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	run := report.Run{
 		Tool: "vigil", Version: o.Version, Command: o.Command,
 		Started: started, Ended: now().UTC(),
-		Acquisition: report.RunAcquisition{Kind: a.Kind, Path: a.Path, Facts: a.Facts},
+		Acquisition: report.RunAcquisition{Kind: a.Kind, Path: a.Path, Facts: a.Facts, Warnings: a.Warnings},
 		Indicators:  set.Stats(), Modules: res.Modules, Totals: report.CountTotals(res),
 		Caveat: report.Caveat,
 	}

@@ -36,6 +36,8 @@ type RunAcquisition struct {
 	Kind  acq.Kind  `json:"kind"`
 	Path  string    `json:"path"`
 	Facts acq.Facts `json:"device"`
+	// Warnings from opening it (a password given to a plain backup, ...).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Totals counts the results.

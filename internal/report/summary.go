@@ -31,6 +31,9 @@ func WriteSummary(w io.Writer, in SummaryInput) {
 		fmt.Fprintf(w, ", %s, iOS %s", f.ProductType, f.ProductVersion)
 	}
 	fmt.Fprintln(w, ")")
+	for _, warn := range in.Run.Acquisition.Warnings {
+		yellow.Fprintf(w, "Note: %s\n", warn)
+	}
 	if in.IndicatorsNum == 0 {
 		red.Fprintln(w, "WARNING: no indicators loaded: only heuristics ran. Give --iocs or set VIGIL_IOCS.")
 	} else {

@@ -16,33 +16,40 @@ import (
 // ErrUnknownKind reports a path that is none of the acquisitions Vigil reads.
 var ErrUnknownKind = errors.New("unknown acquisition kind")
 
-// Open recognises the acquisition at path and opens it read-only.
-func Open(path string) (*acq.Acquisition, error) {
-	abs, err := filepath.Abs(path)
+// Open recognises the acquisition at path and opens it read-only. creds unlock an
+// encrypted backup; nil when the user gave none.
+func Open(path string, creds *iosbackup.Credentials) (*acq.Acquisition, error) {
+	dir, err := Locate(path)
 	if err != nil {
 		return nil, err
 	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
-	}
-	if !st.IsDir() {
-		return nil, unknown(path, "it is a file")
-	}
-	dir, err := backupFolder(abs)
-	if err != nil {
-		return nil, err
-	}
-	if dir == "" {
-		return nil, unknown(path, "it has no Info.plist and Manifest.db, nor one subfolder that has them")
-	}
-	b, err := iosbackup.Open(dir)
+	b, err := iosbackup.Open(dir, creds)
 	if err != nil {
 		return nil, err
 	}
 	a := acq.New(acq.IOSBackup, dir, b, b.Facts(), b)
 	a.Info = b.Info
+	a.Warnings = b.Warnings
 	return a, nil
+}
+
+// Locate returns the backup folder that path names (path itself, or its only backup
+// subfolder), or an error that says what Vigil reads.
+func Locate(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	if st, err := os.Stat(abs); err != nil {
+		return "", fmt.Errorf("cannot read %s: %w", path, err)
+	} else if !st.IsDir() {
+		return "", unknown(path, "it is a file")
+	}
+	dir, err := backupFolder(abs)
+	if err == nil && dir == "" {
+		err = unknown(path, "it has no Info.plist and Manifest.db, nor one subfolder that has them")
+	}
+	return dir, err
 }
 
 // backupFolder returns dir if it is a backup, else its only subfolder that is one (the

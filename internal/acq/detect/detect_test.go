@@ -48,11 +48,11 @@ func TestOpen(t *testing.T) {
 		{"empty folder", empty, ErrUnknownKind, "ios-backup"},
 		{"plain file", file, ErrUnknownKind, "it is a file"},
 		{"missing", filepath.Join(root, "nope"), nil, "cannot read"},
-		{"encrypted", encrypted, iosbackup.ErrEncrypted, "encrypted"},
+		{"encrypted", encrypted, iosbackup.ErrNeedPassword, "encrypted"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := Open(tt.path)
+			a, err := Open(tt.path, nil)
 			if tt.errText == "" {
 				if err != nil {
 					t.Fatal(err)

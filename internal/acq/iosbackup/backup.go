@@ -18,10 +18,6 @@ import (
 	"github.com/vigil-project/vigil/internal/format/plistsafe"
 )
 
-// ErrEncrypted reports a backup whose Manifest.db is encrypted.
-var ErrEncrypted = errors.New("this backup is encrypted: Vigil cannot decrypt backups yet; " +
-	"make an unencrypted backup, or decrypt it with a tool you trust and check the decrypted copy")
-
 var sqliteMagic = []byte("SQLite format 3\x00")
 
 // Backup is an opened backup folder.
@@ -30,8 +26,13 @@ type Backup struct {
 	Info     map[string]any // Info.plist
 	Manifest map[string]any // Manifest.plist (empty when absent)
 
-	mu   sync.Mutex // guards conn: Find may be called by modules in parallel
-	conn *sqlite3.Conn
+	// Warnings are things the user should hear that do not stop the check.
+	Warnings []string
+
+	mu     sync.Mutex // guards conn: Find may be called by modules in parallel
+	conn   *sqlite3.Conn
+	dbPath string // the plain Manifest.db: the backup's own, or a private decrypted copy
+	crypt  *crypt // nil for a plain backup
 }
 
 // IsBackup reports whether dir looks like a backup folder.
@@ -39,13 +40,21 @@ func IsBackup(dir string) bool {
 	return exists(filepath.Join(dir, "Info.plist")) && exists(filepath.Join(dir, "Manifest.db"))
 }
 
+// IsEncrypted reports whether the backup in dir has an encrypted Manifest.db, so that a
+// caller knows to ask for the password before opening it.
+func IsEncrypted(dir string) bool {
+	plain, err := hasSQLiteHeader(filepath.Join(dir, "Manifest.db"))
+	return err == nil && !plain
+}
+
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
 
-// Open opens the backup in dir. It returns ErrEncrypted for an encrypted backup.
-func Open(dir string) (*Backup, error) {
+// Open opens the backup in dir. An encrypted backup needs creds (ErrNeedPassword without);
+// a plain one given creds opens with a warning.
+func Open(dir string, creds *Credentials) (*Backup, error) {
 	b := &Backup{root: dir, Manifest: map[string]any{}}
 	var err error
 	if b.Info, err = readPlist(filepath.Join(dir, "Info.plist")); err != nil {
@@ -61,14 +70,42 @@ func Open(dir string) (*Backup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
 	}
-	if !plain {
-		return nil, ErrEncrypted
+	b.dbPath = db
+	if plain {
+		if creds != nil && (creds.Password != nil || creds.Key != nil) {
+			b.Warnings = append(b.Warnings, "this backup is not encrypted: the password or key given was not needed")
+		}
+	} else if err := b.unlock(creds); err != nil {
+		return nil, err
 	}
-	if b.conn, err = openManifest(db); err != nil {
+	if b.conn, err = openManifest(b.dbPath); err != nil {
+		b.crypt.close()
 		return nil, err
 	}
 	return b, nil
 }
+
+func (b *Backup) unlock(creds *Credentials) error {
+	if creds == nil {
+		return ErrNeedPassword
+	}
+	if len(b.Manifest) == 0 {
+		return errors.New("this backup is encrypted but has no Manifest.plist, which holds its keys")
+	}
+	c, err := unlock(b.Manifest, creds)
+	if err != nil {
+		return err
+	}
+	if b.dbPath, err = c.decryptManifestDB(b.root, b.Manifest); err != nil {
+		c.close()
+		return err
+	}
+	b.crypt = c
+	return nil
+}
+
+// Encrypted reports whether the backup is encrypted (and was unlocked).
+func (b *Backup) Encrypted() bool { return b.crypt != nil }
 
 func readPlist(p string) (map[string]any, error) {
 	data, err := os.ReadFile(p)
@@ -112,8 +149,8 @@ func openManifest(p string) (*sqlite3.Conn, error) {
 	return conn, nil
 }
 
-// Close closes Manifest.db.
-func (b *Backup) Close() error { return b.conn.Close() }
+// Close closes Manifest.db and removes its decrypted copy, if any.
+func (b *Backup) Close() error { return errors.Join(b.conn.Close(), b.crypt.close()) }
 
 // Facts returns what Info.plist says about the device.
 func (b *Backup) Facts() acq.Facts {
@@ -126,6 +163,7 @@ func (b *Backup) Facts() acq.Facts {
 	if enc, ok := b.Manifest["IsEncrypted"].(bool); ok {
 		f.Encrypted = enc
 	}
+	f.Encrypted = f.Encrypted || b.crypt != nil
 	f.AcquiredAt = plistTime(b.Info["Last Backup Date"])
 	return f
 }

@@ -34,7 +34,7 @@ func writeBackup(t *testing.T) string {
 }
 
 func TestFind(t *testing.T) {
-	b, err := iosbackup.Open(writeBackup(t))
+	b, err := iosbackup.Open(writeBackup(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestFind(t *testing.T) {
 }
 
 func TestOpenAndMetadata(t *testing.T) {
-	b, err := iosbackup.Open(writeBackup(t))
+	b, err := iosbackup.Open(writeBackup(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestOpenAndMetadata(t *testing.T) {
 }
 
 func TestWalk(t *testing.T) {
-	b, err := iosbackup.Open(writeBackup(t))
+	b, err := iosbackup.Open(writeBackup(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,13 +141,13 @@ func TestEncryptedIsRefused(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "Manifest.db"), make([]byte, 4096), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := iosbackup.Open(dir); !errors.Is(err, iosbackup.ErrEncrypted) {
-		t.Errorf("err = %v, want ErrEncrypted", err)
+	if _, err := iosbackup.Open(dir, nil); !errors.Is(err, iosbackup.ErrNeedPassword) {
+		t.Errorf("err = %v, want ErrNeedPassword", err)
 	}
 }
 
 func TestFacts(t *testing.T) {
-	b, err := iosbackup.Open(writeBackup(t))
+	b, err := iosbackup.Open(writeBackup(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

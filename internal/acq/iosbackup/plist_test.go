@@ -30,7 +30,7 @@ func TestOpenHostilePlists(t *testing.T) {
 				}
 				t.Cleanup(func() { os.WriteFile(p, orig, 0o644) })
 				start := time.Now()
-				b, err := iosbackup.Open(dir)
+				b, err := iosbackup.Open(dir, nil)
 				if err == nil {
 					b.Close()
 					t.Fatal("Open accepted a hostile plist")
@@ -66,7 +66,7 @@ func TestOpenLargeInfoPlist(t *testing.T) {
 	if st.Size() < 5<<20 {
 		t.Fatalf("Info.plist of %d bytes, want at least 5 MiB", st.Size())
 	}
-	b, err := iosbackup.Open(dir)
+	b, err := iosbackup.Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func likePattern(p string) string {
 // Walk implements acq.Source: every row of Manifest.db, ordered by domain and path. It uses
 // its own connection so that a long walk does not hold up other modules' look-ups.
 func (b *Backup) Walk(fn func(acq.File) error) error {
-	conn, err := openManifest(filepath.Join(b.root, "Manifest.db"))
+	conn, err := openManifest(b.dbPath)
 	if err != nil {
 		return err
 	}
@@ -110,21 +110,52 @@ func (b *Backup) contentPath(f acq.File) (string, error) {
 	return "", fmt.Errorf("backup: %s %s (%s): %w", f.Domain, f.Path, f.ID, acq.ErrMissing)
 }
 
-// Open implements acq.Source.
+// Open implements acq.Source. Content of an encrypted backup is decrypted as it is read,
+// in memory: nothing decrypted touches the disk here.
 func (b *Backup) Open(f acq.File) (io.ReadCloser, error) {
 	p, err := b.contentPath(f)
 	if err != nil {
 		return nil, err
 	}
+	var key []byte
+	if b.crypt != nil {
+		if key, err = b.fileKey(f); err != nil {
+			return nil, fmt.Errorf("backup: %s %s: %w", f.Domain, f.Path, err)
+		}
+	}
 	r, err := os.Open(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("backup: %s: %w", f.Path, acq.ErrMissing)
 	}
-	return r, err
+	if err != nil || key == nil {
+		return r, err
+	}
+	return decrypting(key, r, f.Size), nil
 }
 
-// LocalPath implements acq.Source: plain backups keep each file as it was on the device.
+// fileKey looks the row's metadata up again: per-file keys stay inside this package
+// rather than travel with acq.File into records.
+func (b *Backup) fileKey(f acq.File) ([]byte, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	stmt, _, err := b.conn.Prepare(`SELECT file FROM Files WHERE fileID = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	stmt.BindText(1, f.ID)
+	if !stmt.Step() {
+		return nil, errors.Join(errors.New("no such file id in Manifest.db"), stmt.Err())
+	}
+	return b.crypt.fileKey(stmt.ColumnRawBlob(0))
+}
+
+// LocalPath implements acq.Source: plain backups keep each file as it was on the device;
+// encrypted ones have no plain copy on disk.
 func (b *Backup) LocalPath(f acq.File) (string, bool) {
+	if b.crypt != nil {
+		return "", false
+	}
 	p, err := b.contentPath(f)
 	return p, err == nil
 }

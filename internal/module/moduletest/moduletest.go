@@ -86,7 +86,7 @@ func OpenBackup(t testing.TB, b *fixture.Backup) *acq.Acquisition {
 	if err := b.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	a, err := detect.Open(dir)
+	a, err := detect.Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

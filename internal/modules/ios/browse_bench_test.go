@@ -68,7 +68,7 @@ func benchBackup(b *testing.B, build func(*fixture.Backup) error) *acq.Acquisiti
 		b.Fatal(err)
 	}
 	b.Logf("fixture built and written in %v", time.Since(start))
-	a, err := detect.Open(dir)
+	a, err := detect.Open(dir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
