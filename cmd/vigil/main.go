@@ -62,6 +62,6 @@ Start with 'vigil demo' to see a check on a built-in synthetic backup.`,
 		SilenceErrors: true,
 		Version:       toolVersion(),
 	}
-	root.AddCommand(newCheck(), newDemo(), newModules(), newBackup())
+	root.AddCommand(newCheck(), newDemo(), newModules(), newBackup(), newBench())
 	return root
 }

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-project/vigil/internal/fixture"
+)
+
+func newBench() *cobra.Command {
+	var divide int
+	var iocs []string
+	var keep bool
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure a full check of a large synthetic backup (wall time, peak memory, records/s)",
+		Long: `Build a large synthetic backup (by default a million Safari visits over 200,000 URLs,
+300,000 messages with 30% links, 300,000 files, 50,000 WhatsApp messages and 3,000
+processes), then run 'vigil check' on it in a child process and report its wall time, peak
+memory (maximum resident set size) and records per second. Building the backup is not
+measured. Use --iocs to load indicator bundles as a real check would.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runBench(cmd, divide, iocs, keep)
+		},
+	}
+	cmd.Flags().IntVar(&divide, "divide", 1, "divide every count by this (for a quick run)")
+	cmd.Flags().StringArrayVarP(&iocs, "iocs", "i", nil, "indicator bundles to load (repeatable)")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the synthetic backup and results")
+	return cmd
+}
+
+func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool) error {
+	out := cmd.OutOrStdout()
+	work, err := os.MkdirTemp("", "vigil-bench-")
+	if err != nil {
+		return err
+	}
+	if !keep {
+		defer os.RemoveAll(work)
+	}
+	size := fixture.FullLarge.Scale(max(divide, 1))
+	fmt.Fprintf(out, "Building a backup of %+v in %s ...\n", size, work)
+	start := time.Now()
+	b, err := fixture.LargeBackup(size)
+	if err != nil {
+		return err
+	}
+	backup := filepath.Join(work, "backup")
+	if err := b.Write(backup); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Built in %s.\n", time.Since(start).Round(time.Millisecond))
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	results := filepath.Join(work, "results")
+	args := []string{"check", backup, "-o", results}
+	for _, p := range iocs {
+		args = append(args, "--iocs", p)
+	}
+	child := exec.CommandContext(cmd.Context(), self, args...)
+	start = time.Now()
+	err = child.Run()
+	wall := time.Since(start)
+	if code := child.ProcessState.ExitCode(); code != 0 && code != 1 {
+		return fmt.Errorf("the check failed (exit %d): %v", code, err)
+	}
+	records, err := countRecords(filepath.Join(results, "run.json"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "wall time   %s\npeak memory %s\nrecords     %d (%.0f records/s)\n",
+		wall.Round(time.Millisecond), peakMemory(child.ProcessState), records, float64(records)/wall.Seconds())
+	return nil
+}
+
+func countRecords(runJSON string) (int, error) {
+	data, err := os.ReadFile(runJSON)
+	if err != nil {
+		return 0, err
+	}
+	var run struct {
+		Totals struct {
+			Records int `json:"records"`
+		} `json:"totals"`
+	}
+	err = json.Unmarshal(data, &run)
+	return run.Totals.Records, err
+}
