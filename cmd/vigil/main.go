@@ -33,7 +33,12 @@ func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := newRoot().ExecuteContext(ctx)
+	var prof profiling
+	root := newRoot()
+	prof.flags(root)
+	root.PersistentPreRunE = func(*cobra.Command, []string) error { return prof.start() }
+	err := root.ExecuteContext(ctx)
+	prof.stop()
 	stop()
 	var ee exitError
 	switch {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/vigil-project/vigil/internal/modules/list"
 	"github.com/vigil-project/vigil/internal/report"
 	"github.com/vigil-project/vigil/internal/scan"
+	"github.com/vigil-project/vigil/internal/timeline"
 )
 
 // Exit statuses of `vigil check`.
@@ -82,7 +84,15 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if err := report.PrepareFolder(outDir, o.Force); err != nil {
 		return nil, err
 	}
-	opts := scan.Options{Modules: mods, IOCs: set, Sink: report.Folder{Dir: outDir},
+	spoolDir, err := os.MkdirTemp("", "vigil-timeline-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(spoolDir)
+	// Half a million events in memory at most; the rest waits sorted on disk.
+	spool := timeline.NewSpool(spoolDir, 500_000)
+	defer spool.Close()
+	opts := scan.Options{Modules: mods, IOCs: set, Sink: report.Folder{Dir: outDir}, Timeline: spool,
 		Timeout: o.Timeout, Parallel: o.Parallel, Log: o.Log}
 	if o.Progress != nil {
 		opts.Progress = o.Progress(len(mods))

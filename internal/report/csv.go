@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"strings"
 
@@ -22,7 +23,11 @@ func writeCSVRow(w *bufio.Writer, fields ...string) {
 			w.WriteByte(',')
 		}
 		w.WriteByte('"')
-		csvQuoter.WriteString(w, f)
+		if strings.ContainsAny(f, `"\`) {
+			csvQuoter.WriteString(w, f)
+		} else {
+			w.WriteString(f) // the common case needs no escaping
+		}
 		w.WriteByte('"')
 	}
 	w.WriteString("\r\n")
@@ -35,14 +40,27 @@ func formatTime(ev timeline.Event) string {
 	return ev.Time.UTC().Format(timeline.Format)
 }
 
-// WriteTimeline writes events (already sorted) as timeline.csv.
-func WriteTimeline(out io.Writer, events []timeline.Event) error {
+// WriteTimeline writes the events that each yields, in its order, as timeline.csv.
+func WriteTimeline(out io.Writer, each func(func(timeline.Event) error) error) error {
 	w := bufio.NewWriterSize(out, 256<<10)
 	writeCSVRow(w, timelineHeader...)
-	for _, ev := range events {
+	err := each(func(ev timeline.Event) error {
 		writeCSVRow(w, formatTime(ev), Slug(ev.Module), ev.Event, ev.Description)
+		return nil
+	})
+	return errors.Join(err, w.Flush())
+}
+
+// eventsOf yields a slice's events, for timelines small enough to hold.
+func eventsOf(evs []timeline.Event) func(func(timeline.Event) error) error {
+	return func(fn func(timeline.Event) error) error {
+		for _, ev := range evs {
+			if err := fn(ev); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return w.Flush()
 }
 
 // WriteDetectionTimeline writes the detections that have a time, in time order, with the
@@ -56,5 +74,5 @@ func WriteDetectionTimeline(out io.Writer, detections []module.Detection) error 
 		}
 	}
 	sortEvents(evs)
-	return WriteTimeline(out, evs)
+	return WriteTimeline(out, eventsOf(evs))
 }

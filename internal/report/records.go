@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 
@@ -23,28 +24,35 @@ func (f Folder) Records(moduleName string) (scan.RecordWriter, error) {
 	return w, err
 }
 
-// jsonArray writes a JSON array one element at a time, so memory does not grow with the
-// number of records.
+// jsonArray writes a JSON array one element at a time, one record per line, so memory
+// does not grow with the number of records and each record stays greppable. Indenting
+// every record cost more than extracting it on large backups.
 type jsonArray struct {
-	f   *os.File
-	buf *bufio.Writer
-	n   int
+	f       *os.File
+	buf     *bufio.Writer
+	n       int
+	scratch bytes.Buffer
+	enc     *json.Encoder
 }
 
 func (w *jsonArray) Write(r module.Record) error {
-	b, err := json.MarshalIndent(r, "    ", "    ")
-	if err != nil {
+	if w.enc == nil {
+		w.enc = json.NewEncoder(&w.scratch)
+		w.enc.SetEscapeHTML(false) // URLs keep their '&' readable
+	}
+	w.scratch.Reset()
+	if err := w.enc.Encode(r); err != nil {
 		return err
 	}
-	sep := ",\n    "
+	sep := ",\n"
 	if w.n == 0 {
-		sep = "\n    "
+		sep = "\n"
 	}
 	w.n++
 	if _, err := w.buf.WriteString(sep); err != nil {
 		return err
 	}
-	_, err = w.buf.Write(b)
+	_, err := w.buf.Write(bytes.TrimSuffix(w.scratch.Bytes(), []byte("\n")))
 	return err
 }
 

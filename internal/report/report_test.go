@@ -21,7 +21,7 @@ func TestWriteTimelineDialect(t *testing.T) {
 			Description: `said "hi" \ bye` + "\nline two"},
 		{Module: "ios/manifest", Event: "x", Description: "no time"},
 	}
-	if err := WriteTimeline(&b, evs); err != nil {
+	if err := WriteTimeline(&b, eventsOf(evs)); err != nil {
 		t.Fatal(err)
 	}
 	want := "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"\r\n" +

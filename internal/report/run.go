@@ -50,9 +50,10 @@ type Totals struct {
 
 // CountTotals fills the totals from a scan result.
 func CountTotals(res *scan.Result) Totals {
-	t := Totals{Events: len(res.Events), Detections: map[string]int{}}
+	t := Totals{Detections: map[string]int{}}
 	for _, m := range res.Modules {
 		t.Records += m.Records
+		t.Events += m.Events
 	}
 	for _, d := range res.Detections {
 		t.Detections[d.Severity.String()]++
@@ -74,7 +75,7 @@ func WriteResults(dir string, res *scan.Result, run Run) error {
 		return err
 	}
 	if err := writeFile(dir, "timeline.csv", func(w io.Writer) error {
-		return WriteTimeline(w, res.Events)
+		return WriteTimeline(w, res.Timeline.Each)
 	}); err != nil {
 		return err
 	}

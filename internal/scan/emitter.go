@@ -32,7 +32,8 @@ type emitter struct {
 	writer     RecordWriter
 	closed     bool
 	res        *ModuleResult
-	events     []timeline.Event
+	timeline   *timeline.Spool
+	events     int
 	detections []module.Detection
 	problems   []string
 }
@@ -64,7 +65,8 @@ func (e *emitter) Record(r module.Record) {
 		}
 		ev.Module = e.name
 		ev.Time = ev.Time.UTC()
-		e.events = append(e.events, ev)
+		e.timeline.Add(ev)
+		e.events++
 	}
 	e.matchRecord(r, earliest(evs))
 }

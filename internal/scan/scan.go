@@ -21,21 +21,22 @@ import (
 // Options configure a scan.
 type Options struct {
 	Modules  []module.Module
-	IOCs     *ioc.Set      // nil: only heuristics run
-	Sink     Sink          // where records go; nil keeps them nowhere
-	Timeout  time.Duration // per module; 0 means 30 minutes
-	Parallel int           // modules at once; 0 means GOMAXPROCS
+	IOCs     *ioc.Set        // nil: only heuristics run
+	Sink     Sink            // where records go; nil keeps them nowhere
+	Timeline *timeline.Spool // where events go; nil keeps them in memory
+	Timeout  time.Duration   // per module; 0 means 30 minutes
+	Parallel int             // modules at once; 0 means GOMAXPROCS
 	Log      *slog.Logger
 	// Progress, when set, is told when each module starts and ends.
 	Progress func(name string, done bool, res *ModuleResult)
 }
 
-// Result is a finished scan. Detections and Events are sorted, so output is identical
-// whatever order modules ran in.
+// Result is a finished scan. Detections are sorted and the timeline gives its events in
+// order, so output is identical whatever order modules ran in.
 type Result struct {
 	Modules    []ModuleResult
 	Detections []module.Detection
-	Events     []timeline.Event
+	Timeline   *timeline.Spool
 }
 
 // Run runs every module of opts on a. It returns an error only when the scan itself cannot
@@ -50,13 +51,16 @@ func Run(ctx context.Context, a *acq.Acquisition, opts Options) (*Result, error)
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
 	parallel := cmp.Or(opts.Parallel, runtime.GOMAXPROCS(0))
+	if opts.Timeline == nil {
+		opts.Timeline = timeline.NewSpool("", 1)
+	}
 	emitters := make([]*emitter, len(opts.Modules))
 	results := make([]ModuleResult, len(opts.Modules))
 	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	for i, m := range opts.Modules {
 		results[i] = ModuleResult{Name: m.Name()}
-		emitters[i] = &emitter{name: m.Name(), sink: opts.Sink, iocs: opts.IOCs, res: &results[i]}
+		emitters[i] = &emitter{name: m.Name(), sink: opts.Sink, iocs: opts.IOCs, res: &results[i], timeline: opts.Timeline}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -70,7 +74,7 @@ func Run(ctx context.Context, a *acq.Acquisition, opts Options) (*Result, error)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("scan interrupted: %w", err)
 	}
-	return collect(emitters, results), nil
+	return collect(emitters, results, opts.Timeline), nil
 }
 
 // runOne runs a module with a recover and a deadline, and settles its status.
@@ -103,7 +107,7 @@ func runOne(ctx context.Context, m module.Module, in *module.Input, e *emitter, 
 	settle(e.res, err, e.problems)
 	e.res.Duration = time.Since(start)
 	e.res.DurationMS = e.res.Duration.Milliseconds()
-	e.res.Events = len(e.events)
+	e.res.Events = e.events
 	e.res.Detections = len(e.detections)
 	e.mu.Unlock()
 	if opts.Progress != nil {
@@ -129,14 +133,11 @@ func settle(res *ModuleResult, err error, problems []string) {
 	}
 }
 
-func collect(emitters []*emitter, results []ModuleResult) *Result {
-	r := &Result{Modules: results}
+func collect(emitters []*emitter, results []ModuleResult, tl *timeline.Spool) *Result {
+	r := &Result{Modules: results, Timeline: tl}
 	for _, e := range emitters {
-		r.Events = append(r.Events, e.events...)
 		r.Detections = append(r.Detections, e.detections...)
 	}
-	slices.SortFunc(r.Events, timeline.Compare)
-	r.Events = slices.Compact(r.Events)
 	slices.SortStableFunc(r.Detections, CompareDetections)
 	slices.SortFunc(r.Modules, func(a, b ModuleResult) int { return cmp.Compare(a.Name, b.Name) })
 	return r
