@@ -27,6 +27,7 @@ var KnownKinds = []struct {
 	What string
 }{
 	{IOSBackup, "iTunes/Finder/idevicebackup2 backup folder (Info.plist + Manifest.db)"},
+	{IOSFilesystem, "full filesystem dump folder (holding private/var/mobile, or var/mobile for a dump of /private)"},
 }
 
 // File is one entry of an acquisition, as the device saw it.

@@ -61,7 +61,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		now = time.Now
 	}
 	started := now().UTC()
-	a, err := detect.Open(o.Path, o.Creds)
+	a, err := detect.OpenWith(o.Path, detect.Options{Creds: o.Creds, Want: detect.WantPaths(list.FilesystemPaths())})
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,14 @@ type View struct {
 	entryRoot string   // "" or a folder path of the archive
 	devSegs   []string // deviceRoot split in segments; nil for ""
 	root      int32    // entryRoot's entry, or -1 when the archive has no such folder
+	names     acq.BaseNames
 }
+
+var _ acq.NameIndex = (*View)(nil)
+
+// HasBaseName implements acq.NameIndex, so heuristics that look for a binary by name work
+// on archives as they do on folders.
+func (v *View) HasBaseName(name string) (bool, error) { return v.names.Has(v, name) }
 
 // View returns the view of the entries below entryRoot as paths below deviceRoot. Both are
 // slash-separated; "" means the top. The folders of deviceRoot itself are not listed, as

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/acq/fsdump"
 	"github.com/vigil-project/vigil/internal/acq/iosbackup"
 )
 
@@ -17,12 +18,51 @@ import (
 var ErrUnknownKind = errors.New("unknown acquisition kind")
 
 // Open recognises the acquisition at path and opens it read-only. creds unlock an
-// encrypted backup; nil when the user gave none.
+// encrypted backup; nil when the user gave none (a filesystem dump needs none).
+//
+// Folders are tried in order: a backup (the folder or its only backup subfolder), then a
+// filesystem dump. Files are where archives (.tar, .tar.gz, .zip) will be recognised.
 func Open(path string, creds *iosbackup.Credentials) (*acq.Acquisition, error) {
-	dir, err := Locate(path)
+	return OpenWith(path, Options{Creds: creds})
+}
+
+// Options tune how an acquisition is opened.
+type Options struct {
+	Creds *iosbackup.Credentials // unlock an encrypted backup
+	// Want picks the archive entries worth extracting (see WantPaths); nil extracts every
+	// file. Entries not extracted are still listed.
+	Want func(entryPath string) bool
+}
+
+// OpenWith is Open with options.
+func OpenWith(path string, o Options) (*acq.Acquisition, error) {
+	creds := o.Creds
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if !st.IsDir() {
+		return openArchive(abs, o.Want)
+	}
+	dir, err := backupFolder(abs)
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" {
+		return openBackup(dir, creds)
+	}
+	if root, varOnly := fsdump.Detect(abs); root != "" {
+		return openFilesystem(abs, root, varOnly)
+	}
+	return nil, unknown(path, "it has no Info.plist and Manifest.db, nor one subfolder that has them, "+
+		"nor private/var/mobile or var/mobile")
+}
+
+func openBackup(dir string, creds *iosbackup.Credentials) (*acq.Acquisition, error) {
 	b, err := iosbackup.Open(dir, creds)
 	if err != nil {
 		return nil, err
@@ -34,7 +74,8 @@ func Open(path string, creds *iosbackup.Credentials) (*acq.Acquisition, error) {
 }
 
 // Locate returns the backup folder that path names (path itself, or its only backup
-// subfolder), or an error that says what Vigil reads.
+// subfolder), or an error that says what Vigil reads. It finds backups only: callers use
+// it for what only backups have (a password, decryption).
 func Locate(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

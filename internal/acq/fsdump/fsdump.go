@@ -24,6 +24,7 @@ type Dump struct {
 	// varOnly is set for dumps of /private itself: their top level is "var", and device
 	// paths "private/var/x" live at "var/x".
 	varOnly bool
+	names   acq.BaseNames // built on the first HasBaseName (names.go)
 }
 
 // Detect returns the device-root folder of a dump at dir, or "" when dir is not one.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -72,15 +73,51 @@ func (c *collector) Problem(err error) {
 // Run runs m on a with a private temp area that is removed afterwards. When a came from
 // OpenBackup, m also runs on the encrypted twin of the same backup, and the test fails
 // unless both runs emit the same records, detections, problems and outcome: every module
-// test thereby proves that decrypt-on-read changes nothing.
+// test thereby proves that decrypt-on-read changes nothing. When m also reads filesystem
+// dumps, it runs on the filesystem twin too, and the test fails unless that run finds the
+// same observables, detections and outcome (see compareFilesystem).
 func Run(t testing.TB, m module.Module, a *acq.Acquisition) Result {
+	t.Helper()
+	return runTwins(t, m, a, fsCompare{enabled: true})
+}
+
+// RunBackup is Run without the filesystem twin, for the rare test whose backup holds
+// something a filesystem dump cannot (a backup tool's own quirk): the caller says why.
+func RunBackup(t testing.TB, m module.Module, a *acq.Acquisition) Result {
+	t.Helper()
+	return runTwins(t, m, a, fsCompare{})
+}
+
+// RunWithFilesystemExtras is Run for a module that finds more on a dump than in a backup:
+// the dump run's detections for which extra is true are left out of the comparison. Only
+// what a dump alone can show belongs there, such as a file missing from the whole device.
+func RunWithFilesystemExtras(t testing.TB, m module.Module, a *acq.Acquisition, extra func(module.Detection) bool) Result {
+	t.Helper()
+	return runTwins(t, m, a, fsCompare{enabled: true, extra: extra})
+}
+
+// fsCompare says whether and how the filesystem twin is compared.
+type fsCompare struct {
+	enabled bool
+	extra   func(module.Detection) bool
+}
+
+func runTwins(t testing.TB, m module.Module, a *acq.Acquisition, fsc fsCompare) Result {
 	t.Helper()
 	res := run(t, m, a)
 	twinsMu.Lock()
-	twin := twins[a]
+	tw := twins[a]
 	twinsMu.Unlock()
-	if twin != nil {
-		compareRuns(t, res, run(t, m, twin))
+	if tw == nil {
+		return res
+	}
+	compareRuns(t, res, run(t, m, tw.encrypted))
+	if fsc.enabled && slices.Contains(m.Kinds(), acq.IOSFilesystem) && slices.Contains(m.Kinds(), acq.IOSBackup) {
+		fs := run(t, m, tw.filesystem)
+		if fsc.extra != nil {
+			fs.Detections = slices.DeleteFunc(fs.Detections, fsc.extra)
+		}
+		compareFilesystem(t, res, fs)
 	}
 	return res
 }
@@ -121,16 +158,20 @@ func compareRuns(t testing.TB, plain, encrypted Result) {
 	}
 }
 
+// twinSet are the other layouts of one fixture.
+type twinSet struct{ encrypted, filesystem *acq.Acquisition }
+
 var (
 	twinsMu sync.Mutex
-	twins   = map[*acq.Acquisition]*acq.Acquisition{}
+	twins   = map[*acq.Acquisition]*twinSet{}
 )
 
 // twinPassword encrypts the twins; one PBKDF2 round keeps tests fast.
 const twinPassword = "moduletest"
 
 // OpenBackup writes b into a test folder and opens it as an acquisition. It also writes
-// and opens an encrypted copy of b, which Run checks the module against.
+// and opens an encrypted copy of b and a filesystem dump of b, which Run checks the
+// module against.
 func OpenBackup(t testing.TB, b *fixture.Backup) *acq.Acquisition {
 	t.Helper()
 	dir := t.TempDir()
@@ -139,14 +180,26 @@ func OpenBackup(t testing.TB, b *fixture.Backup) *acq.Acquisition {
 		return b.WriteEncrypted(p, fixture.EncryptOptions{Password: twinPassword})
 	}, filepath.Join(dir, "encrypted"), &iosbackup.Credentials{Password: []byte(twinPassword)})
 	enc.Facts.Encrypted = a.Facts.Encrypted // the one fact that is meant to differ
+	fs := open(t, b.WriteFilesystem, filepath.Join(dir, "filesystem"), nil)
 	twinsMu.Lock()
-	twins[a] = enc
+	twins[a] = &twinSet{encrypted: enc, filesystem: fs}
 	twinsMu.Unlock()
 	t.Cleanup(func() {
 		twinsMu.Lock()
 		delete(twins, a)
 		twinsMu.Unlock()
 	})
+	return a
+}
+
+// OpenFilesystem writes b as a filesystem dump into a test folder and opens it, for
+// tests of what only dumps hold.
+func OpenFilesystem(t testing.TB, b *fixture.Backup) *acq.Acquisition {
+	t.Helper()
+	a := open(t, b.WriteFilesystem, filepath.Join(t.TempDir(), "filesystem"), nil)
+	if a.Kind != acq.IOSFilesystem {
+		t.Fatalf("the fixture dump opened as %s", a.Kind)
+	}
 	return a
 }
 

@@ -17,9 +17,13 @@ import (
 )
 
 // A backup describes apps in its Info.plist, which the acquisition has already decoded;
-// a filesystem dump has each app's iTunesMetadata.plist in its bundle folder.
+// a filesystem dump has a bundle container per user app, named by its metadata file, with
+// the app's iTunesMetadata.plist when it came with App Store metadata.
 var applicationsPlaces = places{
-	acq.IOSFilesystem: {{"", "private/var/containers/Bundle/Application/*/iTunesMetadata.plist"}},
+	acq.IOSFilesystem: {
+		{"", bundleContainers + "*/" + containerMetadata},
+		{"", bundleContainers + "*/iTunesMetadata.plist"},
+	},
 }
 
 // Applications lists the installed apps and where each came from: the App Store, a
@@ -34,7 +38,7 @@ func NewApplications() *Applications {
 	return &Applications{about: about{
 		name:      "ios/applications",
 		desc:      "Installed apps and their App Store provenance; flags apps from outside the App Store",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: append([]string{string(acq.IOSBackup) + ": Info.plist (Applications, Installed Applications)"}, applicationsPlaces.artifacts()...),
 	}, places: applicationsPlaces}
 }
@@ -99,19 +103,7 @@ func (m *Applications) Run(ctx context.Context, in *module.Input, emit module.Em
 	if in.Acq.Kind == acq.IOSBackup {
 		return m.fromInfo(in.Acq.Info, emit)
 	}
-	files, err := m.places.find(in)
-	if err != nil {
-		return err
-	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		var meta map[string]any
-		if err := readPlist(in, f, &meta); err != nil {
-			return err
-		}
-		a := appFromMetadata(plistAsString(meta["softwareVersionBundleId"]), meta, f.Path)
-		emitApp(a, emit)
-		return nil
-	})
+	return m.fromBundles(ctx, in, emit)
 }
 
 // fromInfo reads Info.plist: "Installed Applications" lists every user app, "Applications"

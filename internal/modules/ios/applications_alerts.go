@@ -40,9 +40,9 @@ func appAlerts(a App) []module.Detection {
 		}
 		alert(msg, "sourceApp = "+a.SourceApp, mvtApplications)
 	case ProvenanceNoStoreRecord:
-		alert(fmt.Sprintf("The app %s has no App Store record in the backup: it was probably installed from a computer, "+
+		alert(fmt.Sprintf("The app %s has no App Store record: it was probably installed from a computer, "+
 			"with a company (enterprise) certificate or by another route outside the App Store, so check that you know and trust it",
-			name), a.BundleID+" listed in Installed Applications without iTunesMetadata",
+			name), a.BundleID+" installed without iTunesMetadata",
 			"libimobiledevice idevicebackup2 and iTunes record iTunesMetadata only for store-installed apps; "+mvtApplications)
 	}
 	if a.MetadataMissing {

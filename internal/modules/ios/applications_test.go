@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -108,7 +109,9 @@ func TestApplicationsDamage(t *testing.T) {
 	t.Run("backup tool without metadata flags nothing", func(t *testing.T) {
 		b := fixture.NewBackup()
 		b.Info["Installed Applications"] = []string{"com.example.a", "com.example.b"}
-		res := moduletest.Run(t, NewApplications(), moduletest.OpenBackup(t, b))
+		// A backup tool's omission: on the device itself (the filesystem twin) these apps
+		// really have no iTunesMetadata.plist, and are flagged there.
+		res := moduletest.RunBackup(t, NewApplications(), moduletest.OpenBackup(t, b))
 		if res.Err != nil || len(res.Records) != 2 || len(res.Detections) != 0 ||
 			res.Records[0].(App).Provenance != ProvenanceUnknown {
 			t.Fatalf("err = %v, records = %+v, detections = %+v", res.Err, res.Records, res.Detections)
@@ -135,4 +138,39 @@ func TestApplicationsDamage(t *testing.T) {
 			t.Fatalf("err = %v, records = %+v", res.Err, res.Records)
 		}
 	})
+}
+
+func TestApplicationsFilesystem(t *testing.T) {
+	b := fixture.NewBackup()
+	apps := []fixture.App{{BundleID: "com.example.notes", Name: "Notes+", SourceApp: "com.apple.AppStore", Purchased: fixture.Epoch},
+		{BundleID: "com.spy.agent", NoStoreRecord: true}}
+	if err := fixture.Applications(b, apps); err != nil {
+		t.Fatal(err)
+	}
+	a := moduletest.OpenFilesystem(t, b)
+	res := moduletest.Run(t, NewApplications(), a)
+	if res.Err != nil || len(res.Records) != 2 || len(res.Detections) != 1 {
+		t.Fatalf("err = %v, records = %+v, detections = %+v", res.Err, res.Records, res.Detections)
+	}
+	for _, r := range res.Records {
+		app := r.(App)
+		if !strings.HasPrefix(app.Source, "private/var/containers/Bundle/Application/") {
+			t.Errorf("source = %q", app.Source)
+		}
+		if app.BundleID == "com.spy.agent" && (app.Provenance != ProvenanceNoStoreRecord || res.Detections[0].Record.(App).BundleID != app.BundleID) {
+			t.Errorf("sideloaded app = %+v, detections = %+v", app, res.Detections)
+		}
+	}
+	// Without the container metadata, the App Store record still names its app.
+	found, _ := a.Source.Find("", bundleContainers+"*/"+containerMetadata)
+	for _, f := range found {
+		local, _ := a.Source.LocalPath(f)
+		if err := os.Remove(local); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res = moduletest.Run(t, NewApplications(), a)
+	if res.Err != nil || len(res.Records) != 1 || res.Records[0].(App).BundleID != "com.example.notes" {
+		t.Errorf("without container metadata: err = %v, records = %+v", res.Err, res.Records)
+	}
 }

@@ -33,7 +33,7 @@ func NewCalendar() *Calendar {
 	return &Calendar{about: about{
 		name:      "ios/calendar",
 		desc:      `Calendar events and their organizers; flags "Meeting"/"Notes" invitations (QuaDream)`,
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: calendarPlaces.artifacts(),
 	}, places: calendarPlaces}
 }

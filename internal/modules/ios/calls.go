@@ -28,7 +28,7 @@ func NewCalls() *Calls {
 	return &Calls{about: about{
 		name:      "ios/calls",
 		desc:      "Call history (CallHistory.storedata: phone, FaceTime, CallKit apps); backups keep it only when encrypted",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: callsPlaces.artifacts(),
 	}, places: callsPlaces}
 }

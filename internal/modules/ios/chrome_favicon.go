@@ -29,7 +29,7 @@ func NewChromeFavicon() *ChromeFavicon {
 	return &ChromeFavicon{about: about{
 		name:      "ios/chrome_favicon",
 		desc:      "Pages and icon URLs from Chrome for iOS's favicon cache (Favicons database)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: chromeFaviconPlaces.artifacts(),
 	}, places: chromeFaviconPlaces}
 }

@@ -31,7 +31,7 @@ func NewChromeHistory() *ChromeHistory {
 	return &ChromeHistory{about: about{
 		name:      "ios/chrome_history",
 		desc:      "Chrome for iOS visits (History database)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: chromeHistoryPlaces.artifacts(),
 	}, places: chromeHistoryPlaces}
 }

@@ -24,6 +24,10 @@ func (a about) Artifacts() []string { return a.artifacts }
 
 var backupOnly = []acq.Kind{acq.IOSBackup}
 
+// backupAndFS marks a module that reads its artifact from backups and filesystem dumps
+// alike, through the locations its places declare for each.
+var backupAndFS = []acq.Kind{acq.IOSBackup, acq.IOSFilesystem}
+
 // location is where an artifact lives in a backup: a domain ("" for any) and a path pattern.
 type location struct{ domain, path string }
 
@@ -32,14 +36,6 @@ func (l location) String() string {
 		return "*/" + l.path
 	}
 	return l.domain + "/" + l.path
-}
-
-func artifactList(locs ...location) []string {
-	out := make([]string, len(locs))
-	for i, l := range locs {
-		out[i] = l.String()
-	}
-	return out
 }
 
 // findFiles returns the regular files at any of locs, or module.ErrNoData when there are none.

@@ -14,8 +14,14 @@ import (
 )
 
 // Profiles are stubs named profile-<hash>.stub; MVT takes any base name starting "profile-".
-var configurationProfileLocations = []location{
-	{"SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles", "Library/ConfigurationProfiles/profile-*"},
+// MVT reads no dump; there they sit in the same system group container (spec [R]), and
+// older iOS kept them in the mobile user's Library (as it does MCProfileEvents.plist).
+var configurationProfilePlaces = places{
+	acq.IOSBackup: {{"SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles", "Library/ConfigurationProfiles/profile-*"}},
+	acq.IOSFilesystem: {
+		{"", "private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*"},
+		{"", "private/var/mobile/Library/ConfigurationProfiles/profile-*"},
+	},
 }
 
 // ConfigurationProfiles reads the installed configuration profiles: Predator infections left
@@ -23,7 +29,7 @@ var configurationProfileLocations = []location{
 // notifications, route traffic or trust certificates.
 type ConfigurationProfiles struct {
 	about
-	locations []location
+	places places
 }
 
 // NewConfigurationProfiles returns the configuration_profiles module.
@@ -31,9 +37,9 @@ func NewConfigurationProfiles() *ConfigurationProfiles {
 	return &ConfigurationProfiles{about: about{
 		name:      "ios/configuration_profiles",
 		desc:      "Installed configuration profiles; flags profiles that hide notifications",
-		kinds:     backupOnly,
-		artifacts: artifactList(configurationProfileLocations...),
-	}, locations: configurationProfileLocations}
+		kinds:     backupAndFS,
+		artifacts: configurationProfilePlaces.artifacts(),
+	}, places: configurationProfilePlaces}
 }
 
 // ConfigurationProfile is one installed profile.
@@ -70,7 +76,7 @@ func (p ConfigurationProfile) Events() []timeline.Event {
 
 // Run implements module.Module.
 func (m *ConfigurationProfiles) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locations...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}

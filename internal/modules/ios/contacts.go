@@ -28,7 +28,7 @@ func NewContacts() *Contacts {
 	return &Contacts{about: about{
 		name:      "ios/contacts",
 		desc:      "Address book entries (AddressBook.sqlitedb), as context for other artifacts",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: contactsPlaces.artifacts(),
 	}, places: contactsPlaces}
 }

@@ -16,22 +16,25 @@ import (
 	"github.com/vigil-project/vigil/internal/timeline"
 )
 
-var dataUsageLocations = []location{{"WirelessDomain", "Library/Databases/DataUsage.sqlite"}}
+var dataUsagePlaces = places{
+	acq.IOSBackup:     {{"WirelessDomain", "Library/Databases/DataUsage.sqlite"}},
+	acq.IOSFilesystem: {{"", "private/var/wireless/Library/Databases/DataUsage.sqlite"}},
+}
 
 // DataUsage reads the per-process cellular usage that iOS keeps in DataUsage.sqlite.
 type DataUsage struct {
 	about
-	locations []location
+	places places
 }
 
 // NewDataUsage returns the datausage module.
 func NewDataUsage() *DataUsage {
 	return &DataUsage{about: about{
 		name:      "ios/datausage",
-		desc:      "Processes that used the network (DataUsage.sqlite); flags deleted and orphaned process rows",
-		kinds:     backupOnly,
-		artifacts: artifactList(dataUsageLocations...),
-	}, locations: dataUsageLocations}
+		desc:      "Processes that used the network (DataUsage.sqlite); flags deleted and orphaned process rows and, on dumps, processes whose program is gone",
+		kinds:     backupAndFS,
+		artifacts: dataUsagePlaces.artifacts(),
+	}, places: dataUsagePlaces}
 }
 
 // Statuses of a DataUsageRecord that is not a plain process row.
@@ -133,7 +136,7 @@ func dataUsageBytes(v *float64) string {
 
 // Run implements module.Module.
 func (m *DataUsage) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locations...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}
@@ -143,7 +146,8 @@ func (m *DataUsage) Run(ctx context.Context, in *module.Input, emit module.Emitt
 			return err
 		}
 		defer db.Close()
-		return readDataUsage(ctx, db, emit)
+		// On a dump, processes that name no app are also looked for on disk (MVT).
+		return readDataUsageChecked(ctx, in, db, emit)
 	})
 }
 

@@ -38,7 +38,7 @@ func runDataUsage(t *testing.T, procs []fixture.DataUsageProcess, live []fixture
 	if err := fixture.DataUsage(b, procs, live, opts); err != nil {
 		t.Fatal(err)
 	}
-	return moduletest.Run(t, NewDataUsage(), moduletest.OpenBackup(t, b))
+	return runDataUsageOn(t, moduletest.OpenBackup(t, b))
 }
 
 func TestDataUsageSchemas(t *testing.T) {
@@ -179,7 +179,7 @@ func TestDataUsageOddFiles(t *testing.T) {
 			if err := tt.build(b); err != nil {
 				t.Fatal(err)
 			}
-			res := moduletest.Run(t, NewDataUsage(), moduletest.OpenBackup(t, b))
+			res := runDataUsageOn(t, moduletest.OpenBackup(t, b))
 			switch {
 			case tt.wantOK && res.Err != nil:
 				t.Fatalf("err = %v", res.Err)
@@ -214,7 +214,7 @@ func BenchmarkDataUsage(b *testing.B) {
 	}
 	a := moduletest.OpenBackup(b, bk)
 	for b.Loop() {
-		if res := moduletest.Run(b, NewDataUsage(), a); res.Err != nil || len(res.Records) != 9000 {
+		if res := runDataUsageOn(b, a); res.Err != nil || len(res.Records) != 9000 {
 			b.Fatalf("err %v, records %d", res.Err, len(res.Records))
 		}
 	}

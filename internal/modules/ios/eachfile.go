@@ -20,7 +20,7 @@ func eachFile(ctx context.Context, files []acq.File, emit module.Emitter, read f
 			return err
 		}
 		if err := read(f); err != nil {
-			err = fmt.Errorf("%s %s: %w", f.Domain, f.Path, err)
+			err = fmt.Errorf("%s: %w", fileMention(f), err)
 			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 				return err
 			}
@@ -34,4 +34,12 @@ func eachFile(ctx context.Context, files []acq.File, emit module.Emitter, read f
 		emit.Problem(err)
 	}
 	return nil
+}
+
+// fileMention names a file in problems: "Domain path" in a backup, the device path in a dump.
+func fileMention(f acq.File) string {
+	if f.Domain == "" {
+		return f.Path
+	}
+	return f.Domain + " " + f.Path
 }

@@ -22,7 +22,7 @@ func NewFirefoxFavicon() *FirefoxFavicon {
 	return &FirefoxFavicon{about: about{
 		name:      "ios/firefox_favicon",
 		desc:      "Icon and page URLs from Firefox for iOS's favicon tables (browser.db)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: firefoxPlaces.artifacts(),
 	}, places: firefoxPlaces}
 }

@@ -34,7 +34,7 @@ func NewFirefoxHistory() *FirefoxHistory {
 	return &FirefoxHistory{about: about{
 		name:      "ios/firefox_history",
 		desc:      "Firefox for iOS visits (browser.db)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: firefoxPlaces.artifacts(),
 	}, places: firefoxPlaces}
 }

@@ -9,15 +9,16 @@ import (
 	"github.com/vigil-project/vigil/internal/timeline"
 )
 
-var globalPreferencesLocations = []location{
-	{"HomeDomain", "Library/Preferences/.GlobalPreferences.plist"},
+var globalPreferencesPlaces = places{
+	acq.IOSBackup:     {{"HomeDomain", "Library/Preferences/.GlobalPreferences.plist"}},
+	acq.IOSFilesystem: {{"", "private/var/mobile/Library/Preferences/.GlobalPreferences.plist"}},
 }
 
 // GlobalPreferences reads the system-wide preferences for the state of Lockdown Mode,
 // Apple's hardening against mercenary spyware.
 type GlobalPreferences struct {
 	about
-	locations []location
+	places places
 }
 
 // NewGlobalPreferences returns the global_preferences module.
@@ -25,9 +26,9 @@ func NewGlobalPreferences() *GlobalPreferences {
 	return &GlobalPreferences{about: about{
 		name:      "ios/global_preferences",
 		desc:      "Whether Lockdown Mode is on (.GlobalPreferences.plist)",
-		kinds:     backupOnly,
-		artifacts: artifactList(globalPreferencesLocations...),
-	}, locations: globalPreferencesLocations}
+		kinds:     backupAndFS,
+		artifacts: globalPreferencesPlaces.artifacts(),
+	}, places: globalPreferencesPlaces}
 }
 
 // Lockdown Mode states of a GlobalPreferencesRecord.
@@ -53,7 +54,7 @@ func (GlobalPreferencesRecord) Observables() []ioc.Observable { return nil }
 
 // Run implements module.Module.
 func (m *GlobalPreferences) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locations...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}

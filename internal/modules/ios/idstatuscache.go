@@ -14,16 +14,22 @@ import (
 	"github.com/vigil-project/vigil/internal/timeline"
 )
 
-var idStatusCacheLocations = []location{
-	{"HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist"},
-	{"HomeDomain", "Library/IdentityServices/idstatuscache.plist"},
+var idStatusCachePlaces = places{
+	acq.IOSBackup: {
+		{"HomeDomain", "Library/Preferences/com.apple.identityservices.idstatuscache.plist"},
+		{"HomeDomain", "Library/IdentityServices/idstatuscache.plist"},
+	},
+	acq.IOSFilesystem: {
+		{"", "private/var/mobile/Library/Preferences/com.apple.identityservices.idstatuscache.plist"},
+		{"", "private/var/mobile/Library/IdentityServices/idstatuscache.plist"},
+	},
 }
 
 // IDStatusCache reads the identity-services cache of iMessage/FaceTime look-ups: which
 // accounts the phone checked, and when. Zero-click exploits arrived from such accounts.
 type IDStatusCache struct {
 	about
-	locations []location
+	places places
 }
 
 // NewIDStatusCache returns the idstatuscache module.
@@ -31,9 +37,9 @@ func NewIDStatusCache() *IDStatusCache {
 	return &IDStatusCache{about: about{
 		name:      "ios/idstatuscache",
 		desc:      "iMessage/FaceTime account look-ups (identity services status cache)",
-		kinds:     backupOnly,
-		artifacts: artifactList(idStatusCacheLocations...),
-	}, locations: idStatusCacheLocations}
+		kinds:     backupAndFS,
+		artifacts: idStatusCachePlaces.artifacts(),
+	}, places: idStatusCachePlaces}
 }
 
 // IDStatusRecord is one identity looked up for one service.
@@ -75,7 +81,7 @@ func (r IDStatusRecord) Events() []timeline.Event {
 
 // Run implements module.Module.
 func (m *IDStatusCache) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locations...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func NewInteractionC() *InteractionC {
 	return &InteractionC{about: about{
 		name:      "ios/interactionc",
 		desc:      "People interactions recorded by CoreDuet (interactionC.db): app, sender, recipients, dates",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: interactionCPlaces.artifacts(),
 	}, places: interactionCPlaces}
 }

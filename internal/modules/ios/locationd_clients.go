@@ -42,7 +42,7 @@ func NewLocationdClients() *LocationdClients {
 	return &LocationdClients{about: about{
 		name:      "ios/locationd_clients",
 		desc:      "Apps and processes that used location services (locationd clients.plist)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: locationdPlaces.artifacts(),
 	}, places: locationdPlaces}
 }

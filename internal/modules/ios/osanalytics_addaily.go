@@ -13,15 +13,16 @@ import (
 	"github.com/vigil-project/vigil/internal/timeline"
 )
 
-var addailyLocations = []location{
-	{"HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist"},
+var addailyPlaces = places{
+	acq.IOSBackup:     {{"HomeDomain", "Library/Preferences/com.apple.osanalytics.addaily.plist"}},
+	acq.IOSFilesystem: {{"", "private/var/mobile/Library/Preferences/com.apple.osanalytics.addaily.plist"}},
 }
 
 // OSAnalyticsADDaily reads the daily network-usage baseline per process that the analytics
 // daemon keeps.
 type OSAnalyticsADDaily struct {
 	about
-	locations []location
+	places places
 }
 
 // NewOSAnalyticsADDaily returns the osanalytics_addaily module.
@@ -29,9 +30,9 @@ func NewOSAnalyticsADDaily() *OSAnalyticsADDaily {
 	return &OSAnalyticsADDaily{about: about{
 		name:      "ios/osanalytics_addaily",
 		desc:      "Network usage per process from the daily analytics plist (netUsageBaseline)",
-		kinds:     backupOnly,
-		artifacts: artifactList(addailyLocations...),
-	}, locations: addailyLocations}
+		kinds:     backupAndFS,
+		artifacts: addailyPlaces.artifacts(),
+	}, places: addailyPlaces}
 }
 
 // ADDailyRecord is one process of netUsageBaseline.
@@ -65,7 +66,7 @@ func (r ADDailyRecord) Events() []timeline.Event {
 
 // Run implements module.Module.
 func (m *OSAnalyticsADDaily) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locations...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}

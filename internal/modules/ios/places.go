@@ -20,7 +20,11 @@ func (p places) artifacts() []string {
 	var out []string
 	for _, k := range []acq.Kind{acq.IOSBackup, acq.IOSFilesystem, acq.IOSSysdiag} {
 		for _, l := range p[k] {
-			out = append(out, string(k)+": "+l.String())
+			where := l.String()
+			if k != acq.IOSBackup {
+				where = l.path // paths below the root: no domains to name
+			}
+			out = append(out, string(k)+": "+where)
 		}
 	}
 	return out

@@ -38,7 +38,7 @@ func NewProfileEvents() *ProfileEvents {
 	return &ProfileEvents{about: about{
 		name:      "ios/profile_events",
 		desc:      "Configuration profile installs and removals, with the process that made them (MCProfileEvents.plist)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: profileEventsPlaces.artifacts(),
 	}, places: profileEventsPlaces}
 }

@@ -39,7 +39,7 @@ func NewSafariBrowserState() *SafariBrowserState {
 	return &SafariBrowserState{about: about{
 		name:      "ios/safari_browser_state",
 		desc:      "Safari's open tabs with their back/forward history (BrowserState.db)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: safariBrowserStatePlaces.artifacts(),
 	}, places: safariBrowserStatePlaces}
 }

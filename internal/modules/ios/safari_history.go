@@ -20,12 +20,22 @@ const amnestyPegasus2021 = "Amnesty International, Forensic Methodology Report: 
 // SafariHistory reads the visits of Safari's History.db, one database per profile.
 type SafariHistory struct {
 	about
-	locs []location
+	places places
 }
 
-var safariHistoryBackup = []location{
-	{"", "Library/Safari/History.db"},
-	{"", "Library/Safari/Profiles/*/History.db"},
+// Safari keeps one History.db per profile (iOS 17+); on a dump, Safari's own container
+// holds them too.
+var safariHistoryPlaces = places{
+	acq.IOSBackup: {
+		{"", "Library/Safari/History.db"},
+		{"", "Library/Safari/Profiles/*/History.db"},
+	},
+	acq.IOSFilesystem: {
+		{"", "private/var/mobile/Library/Safari/History.db"},
+		{"", "private/var/mobile/Library/Safari/Profiles/*/History.db"},
+		{"", "private/var/mobile/Containers/Data/Application/*/Library/Safari/History.db"},
+		{"", "private/var/mobile/Containers/Data/Application/*/Library/Safari/Profiles/*/History.db"},
+	},
 }
 
 // NewSafariHistory returns the safari_history module.
@@ -33,9 +43,9 @@ func NewSafariHistory() *SafariHistory {
 	return &SafariHistory{about: about{
 		name:      "ios/safari_history",
 		desc:      "Safari visits; flags fast cross-site redirects from http:// pages (network injection)",
-		kinds:     backupOnly,
-		artifacts: artifactList(safariHistoryBackup...),
-	}, locs: safariHistoryBackup}
+		kinds:     backupAndFS,
+		artifacts: safariHistoryPlaces.artifacts(),
+	}, places: safariHistoryPlaces}
 }
 
 // SafariVisit is one visit of Safari's history.
@@ -69,7 +79,7 @@ func (v SafariVisit) Observables() []ioc.Observable {
 
 // Run implements module.Module.
 func (m *SafariHistory) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locs...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func NewShortcuts() *Shortcuts {
 	return &Shortcuts{about: about{
 		name:      "ios/shortcuts",
 		desc:      "Shortcuts and the URLs in their actions (Shortcuts.sqlite)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: shortcutsPlaces.artifacts(),
 	}, places: shortcutsPlaces}
 }

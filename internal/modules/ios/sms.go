@@ -17,19 +17,22 @@ import (
 // SMS reads the messages of sms.db (SMS and iMessage) and the links they carry.
 type SMS struct {
 	about
-	locs []location
+	places places
 }
 
-var smsBackup = []location{{"HomeDomain", "Library/SMS/sms.db"}}
+var smsPlaces = places{
+	acq.IOSBackup:     {{"HomeDomain", "Library/SMS/sms.db"}},
+	acq.IOSFilesystem: {{"", "private/var/mobile/Library/SMS/sms.db"}},
+}
 
 // NewSMS returns the sms module.
 func NewSMS() *SMS {
 	return &SMS{about: about{
 		name:      "ios/sms",
 		desc:      "SMS and iMessage messages with their links (also from attributedBody); flags Apple threat notifications",
-		kinds:     backupOnly,
-		artifacts: artifactList(smsBackup...),
-	}, locs: smsBackup}
+		kinds:     backupAndFS,
+		artifacts: smsPlaces.artifacts(),
+	}, places: smsPlaces}
 }
 
 // Where a link of a message was found.
@@ -104,7 +107,7 @@ func (m SMSMessage) Observables() []ioc.Observable {
 
 // Run implements module.Module.
 func (s *SMS) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, s.locs...)
+	files, err := s.places.find(in)
 	if err != nil {
 		return err
 	}

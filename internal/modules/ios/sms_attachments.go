@@ -30,7 +30,7 @@ func NewSMSAttachments() *SMSAttachments {
 	return &SMSAttachments{about: about{
 		name:      "ios/sms_attachments",
 		desc:      "SMS/iMessage attachments and their file paths; flags received attachments stored as /var/tmp/…-1",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: smsAttachmentsPlaces.artifacts(),
 	}, places: smsAttachmentsPlaces}
 }

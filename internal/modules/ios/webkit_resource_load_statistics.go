@@ -16,11 +16,17 @@ import (
 // which outlive the app's own browsing history.
 type WebKitResourceLoadStatistics struct {
 	about
-	locs []location
+	places places
 }
 
-var webKitObservationsBackup = []location{
-	{"", "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"},
+// Every app that shows web pages has its own observations.db; on a dump, apps that use
+// SafariViewService keep another in its system data.
+var webKitObservationsPlaces = places{
+	acq.IOSBackup: {{"", "Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"}},
+	acq.IOSFilesystem: {
+		{"", "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/ResourceLoadStatistics/observations.db"},
+		{"", "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/observations.db"},
+	},
 }
 
 // NewWebKitResourceLoadStatistics returns the webkit_resource_load_statistics module.
@@ -28,9 +34,9 @@ func NewWebKitResourceLoadStatistics() *WebKitResourceLoadStatistics {
 	return &WebKitResourceLoadStatistics{about: about{
 		name:      "ios/webkit_resource_load_statistics",
 		desc:      "Sites WebKit observed per app (ResourceLoadStatistics observations.db)",
-		kinds:     backupOnly,
-		artifacts: artifactList(webKitObservationsBackup...),
-	}, locs: webKitObservationsBackup}
+		kinds:     backupAndFS,
+		artifacts: webKitObservationsPlaces.artifacts(),
+	}, places: webKitObservationsPlaces}
 }
 
 // WebKitObservedDomain is one row of ObservedDomains.
@@ -42,6 +48,7 @@ type WebKitObservedDomain struct {
 	MostRecentUserInteraction    time.Time `json:"most_recent_user_interaction,omitzero"`
 	MostRecentWebPushInteraction time.Time `json:"most_recent_web_push_interaction,omitzero"`
 	BackupDomain                 string    `json:"backup_domain,omitempty"` // the owning app's
+	App                          string    `json:"app,omitempty"`           // on a dump: the owning app's id, or its container
 	Database                     string    `json:"database"`
 }
 
@@ -50,7 +57,7 @@ func (d WebKitObservedDomain) Events() []timeline.Event {
 	if d.LastSeen.IsZero() {
 		return nil
 	}
-	desc := d.RegistrableDomain + " visited in " + d.BackupDomain
+	desc := d.RegistrableDomain + " visited in " + appLabel(d.BackupDomain, d.App, d.Database)
 	if d.HadUserInteraction {
 		desc += " (with user interaction)"
 	}
@@ -67,14 +74,15 @@ func (d WebKitObservedDomain) Observables() []ioc.Observable {
 
 // Run implements module.Module.
 func (m *WebKitResourceLoadStatistics) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locs...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	own := newOwners(in)
+	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, own.app(f), emit) })
 }
 
-func (m *WebKitResourceLoadStatistics) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
+func (m *WebKitResourceLoadStatistics) read(ctx context.Context, in *module.Input, f acq.File, app string, emit module.Emitter) error {
 	db, err := module.OpenSQLite(in, f)
 	if err != nil {
 		return err
@@ -104,6 +112,7 @@ func (m *WebKitResourceLoadStatistics) read(ctx context.Context, in *module.Inpu
 			MostRecentUserInteraction:    timestamp.Unix(stmt.ColumnFloat(4)),
 			MostRecentWebPushInteraction: timestamp.Unix(stmt.ColumnFloat(5)),
 			BackupDomain:                 f.Domain,
+			App:                          app,
 			Database:                     f.Path,
 		})
 	}

@@ -20,11 +20,16 @@ import (
 // the sites that redirected to it, it redirected to, and it loaded frames and resources from.
 type WebKitSessionResourceLog struct {
 	about
-	locs []location
+	places places
 }
 
-var webKitResourceLogBackup = []location{
-	{"", "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist"},
+var webKitResourceLogPlaces = places{
+	acq.IOSBackup: {{"", "Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist"}},
+	acq.IOSFilesystem: {
+		{"", "private/var/mobile/Containers/Data/Application/*/SystemData/com.apple.SafariViewService/Library/WebKit/WebsiteData/full_browsing_session_resourceLog.plist"},
+		{"", "private/var/mobile/Containers/Data/Application/*/Library/WebKit/WebsiteData/ResourceLoadStatistics/full_browsing_session_resourceLog.plist"},
+		{"", "private/var/mobile/Library/WebClips/*/Storage/full_browsing_session_resourceLog.plist"},
+	},
 }
 
 // NewWebKitSessionResourceLog returns the webkit_session_resource_log module.
@@ -32,9 +37,9 @@ func NewWebKitSessionResourceLog() *WebKitSessionResourceLog {
 	return &WebKitSessionResourceLog{about: about{
 		name:      "ios/webkit_session_resource_log",
 		desc:      "Sites, their redirects and third-party origins from WebKit's session resource log",
-		kinds:     backupOnly,
-		artifacts: artifactList(webKitResourceLogBackup...),
-	}, locs: webKitResourceLogBackup}
+		kinds:     backupAndFS,
+		artifacts: webKitResourceLogPlaces.artifacts(),
+	}, places: webKitResourceLogPlaces}
 }
 
 // WebKitResourceLogEntry is one item of browsingStatistics.
@@ -51,6 +56,7 @@ type WebKitResourceLogEntry struct {
 	MostRecentUserInteraction time.Time           `json:"most_recent_user_interaction,omitzero"`
 	LastSeen                  time.Time           `json:"last_seen,omitzero"`
 	BackupDomain              string              `json:"backup_domain,omitempty"` // the owning app's
+	App                       string              `json:"app,omitempty"`           // on a dump: the owning app's id, or its container
 	File                      string              `json:"file"`
 }
 
@@ -59,11 +65,11 @@ func (e WebKitResourceLogEntry) Events() []timeline.Event {
 	var out []timeline.Event
 	if !e.LastSeen.IsZero() {
 		out = append(out, timeline.Event{Time: e.LastSeen, Event: "session_resource_last_seen",
-			Description: e.Origin + " last seen in " + e.BackupDomain})
+			Description: e.Origin + " last seen in " + appLabel(e.BackupDomain, e.App, e.File)})
 	}
 	if !e.MostRecentUserInteraction.IsZero() {
 		out = append(out, timeline.Event{Time: e.MostRecentUserInteraction, Event: "session_resource_user_interaction",
-			Description: "User interacted with " + e.Origin + " in " + e.BackupDomain})
+			Description: "User interacted with " + e.Origin + " in " + appLabel(e.BackupDomain, e.App, e.File)})
 	}
 	return out
 }
@@ -98,14 +104,15 @@ func (e WebKitResourceLogEntry) Observables() []ioc.Observable {
 
 // Run implements module.Module.
 func (m *WebKitSessionResourceLog) Run(ctx context.Context, in *module.Input, emit module.Emitter) error {
-	files, err := findFiles(in, m.locs...)
+	files, err := m.places.find(in)
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(in, f, emit) })
+	own := newOwners(in)
+	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(in, f, own.app(f), emit) })
 }
 
-func (m *WebKitSessionResourceLog) read(in *module.Input, f acq.File, emit module.Emitter) error {
+func (m *WebKitSessionResourceLog) read(in *module.Input, f acq.File, app string, emit module.Emitter) error {
 	var doc map[string]any
 	if err := readPlist(in, f, &doc); err != nil {
 		return err
@@ -125,11 +132,11 @@ func (m *WebKitSessionResourceLog) read(in *module.Input, f acq.File, emit modul
 			continue
 		}
 		e := parseResourceLogEntry(dict)
-		e.BackupDomain, e.File = f.Domain, f.Path
+		e.BackupDomain, e.App, e.File = f.Domain, app, f.Path
 		emit.Record(e)
 	}
 	if skipped > 0 {
-		emit.Problem(fmt.Errorf("%s %s: %d browsingStatistics items are not dictionaries", f.Domain, f.Path, skipped))
+		emit.Problem(fmt.Errorf("%s: %d browsingStatistics items are not dictionaries", fileMention(f), skipped))
 	}
 	return nil
 }

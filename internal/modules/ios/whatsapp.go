@@ -42,7 +42,7 @@ func NewWhatsApp() *WhatsApp {
 	return &WhatsApp{about: about{
 		name:      "ios/whatsapp",
 		desc:      "WhatsApp and WhatsApp Business messages with their links, chats, and LID ↔ phone number pairs",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: whatsAppChatPlaces.artifacts(),
 	}, places: whatsAppChatPlaces}
 }

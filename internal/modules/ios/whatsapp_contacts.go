@@ -30,7 +30,7 @@ func NewWhatsAppContacts() *WhatsAppContacts {
 	return &WhatsAppContacts{about: about{
 		name:      "ios/whatsapp_contacts",
 		desc:      "WhatsApp contacts with their disappearing-messages timers and about texts (ContactsV2.sqlite; often missing from incremental backups)",
-		kinds:     backupOnly,
+		kinds:     backupAndFS,
 		artifacts: whatsAppContactsPlaces.artifacts(),
 	}, places: whatsAppContactsPlaces}
 }

@@ -14,7 +14,18 @@ import (
 // All returns a fresh instance of every module, sorted by name.
 func All() []module.Module {
 	mods := []module.Module{
+		ios.NewAnalytics(),
+		ios.NewAnalyticsIOSVersions(),
 		ios.NewApplications(),
+		ios.NewCacheFiles(),
+		ios.NewFilesystem(),
+		ios.NewNetUsage(),
+		ios.NewSafariFavicon(),
+		ios.NewShutdownLog(),
+		ios.NewVersionHistory(),
+		ios.NewWebKitIndexedDB(),
+		ios.NewWebKitLocalStorage(),
+		ios.NewWebKitSafariViewService(),
 		ios.NewBackupInfo(),
 		ios.NewCalendar(),
 		ios.NewCalls(),
@@ -78,4 +89,29 @@ func Select(kind acq.Kind, names []string) ([]module.Module, error) {
 		}
 	}
 	return out, nil
+}
+
+const containerMetadata = ".com.apple.mobile_container_manager.metadata.plist"
+
+// FilesystemPaths lists every device path pattern that some module reads in a
+// filesystem dump, so that an archive extracts those files and no others. Modules state
+// them in their Artifacts as "ios-fs: <path>".
+func FilesystemPaths() []string {
+	// Container metadata names the app that owns each container folder; modules read it
+	// to say which app a database belongs to.
+	out := []string{
+		"private/var/mobile/Containers/Data/Application/*/" + containerMetadata,
+		"private/var/mobile/Containers/Shared/AppGroup/*/" + containerMetadata,
+		"private/var/containers/Shared/SystemGroup/*/" + containerMetadata,
+		"private/var/containers/Bundle/Application/*/" + containerMetadata,
+	}
+	prefix := string(acq.IOSFilesystem) + ": "
+	for _, e := range Entries() {
+		for _, a := range e.Artifacts {
+			if p, ok := strings.CutPrefix(a, prefix); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }

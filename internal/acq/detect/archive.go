@@ -1,0 +1,104 @@
+package detect
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/vigil-project/vigil/internal/acq"
+	"github.com/vigil-project/vigil/internal/acq/archive"
+)
+
+// maxWarnings bounds how many archive problems are repeated to the user; run.json and
+// the summary say how many more there were.
+const maxWarnings = 20
+
+// openArchive opens a .zip, .tar or .tar.gz holding a filesystem dump. Only the entries
+// that want accepts are extracted (into a private folder); every entry stays listed, so
+// the whole-filesystem module and the name index still see them all.
+func openArchive(p string, want func(entryPath string) bool) (*acq.Acquisition, error) {
+	a, err := archive.Open(p, archive.Options{TempDir: os.TempDir(), Want: want})
+	var warnings []string
+	switch {
+	case errors.Is(err, archive.ErrFormat):
+		return nil, unknown(p, "it is a file, and not a zip, tar or tar.gz archive")
+	case errors.Is(err, archive.ErrIncomplete) && a != nil:
+		warnings = append(warnings, "the archive is incomplete; only what came before the damage was checked: "+err.Error())
+	case err != nil:
+		return nil, fmt.Errorf("archive %s: %w", p, err)
+	}
+	view, ok := a.DumpView()
+	if !ok {
+		a.Close()
+		return nil, unknown(p, "it is an archive, but holds no private/var/mobile or var/mobile")
+	}
+	probs := a.Problems()
+	for i, pr := range probs {
+		if i == maxWarnings {
+			warnings = append(warnings, fmt.Sprintf("... and %d more archive problems", len(probs)-maxWarnings))
+			break
+		}
+		warnings = append(warnings, "archive: "+pr)
+	}
+	acqn := acq.New(acq.IOSFilesystem, p, view, acq.Facts{}, a)
+	acqn.Warnings = warnings
+	return acqn, nil
+}
+
+// WantPaths returns a predicate for archive.Options.Want that accepts the entries whose
+// device path matches one of patterns (device paths such as
+// "private/var/mobile/Library/SMS/sms.db", '*' within a segment), whatever folder the
+// archive puts the dump in and whether it starts at "/" or at "/private". SQLite
+// companions (-wal, -shm, -journal) of a wanted file are wanted too.
+func WantPaths(patterns []string) func(entryPath string) bool {
+	byName := map[string][]string{}
+	var wild []string
+	for _, p := range patterns {
+		p = strings.TrimPrefix(p, "/")
+		if base := path.Base(p); acq.HasWildcard(base) {
+			wild = append(wild, p)
+		} else {
+			byName[base] = append(byName[base], p)
+		}
+	}
+	return func(entry string) bool {
+		dev, ok := devicePath(entry)
+		if !ok {
+			return false
+		}
+		for _, c := range []string{dev, strings.TrimSuffix(dev, "-wal"), strings.TrimSuffix(dev, "-shm"), strings.TrimSuffix(dev, "-journal")} {
+			for _, p := range byName[path.Base(c)] {
+				if acq.MatchPattern(p, c) {
+					return true
+				}
+			}
+			for _, p := range wild {
+				if acq.MatchPattern(p, c) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// devicePath finds where the device's "/private/var" starts in an entry path.
+func devicePath(entry string) (string, bool) {
+	entry = strings.TrimPrefix(entry, "./")
+	for i := 0; ; {
+		rest := entry[i:]
+		if strings.HasPrefix(rest, "private/var/") {
+			return rest, true
+		}
+		if strings.HasPrefix(rest, "var/") {
+			return "private/" + rest, true
+		}
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			return "", false
+		}
+		i += j + 1
+	}
+}
