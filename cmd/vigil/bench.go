@@ -17,26 +17,31 @@ func newBench() *cobra.Command {
 	var divide int
 	var iocs []string
 	var keep bool
+	var kind string
 	cmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure a full check of a large synthetic backup (wall time, peak memory, records/s)",
-		Long: `Build a large synthetic backup (by default a million Safari visits over 200,000 URLs,
+		Long: `Build a large synthetic backup (or, with --kind fs, the same phone as a filesystem dump) (by default a million Safari visits over 200,000 URLs,
 300,000 messages with 30% links, 300,000 files, 50,000 WhatsApp messages and 3,000
 processes), then run 'vigil check' on it in a child process and report its wall time, peak
 memory (maximum resident set size) and records per second. Building the backup is not
 measured. Use --iocs to load indicator bundles as a real check would.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBench(cmd, divide, iocs, keep)
+			return runBench(cmd, divide, iocs, keep, kind)
 		},
 	}
 	cmd.Flags().IntVar(&divide, "divide", 1, "divide every count by this (for a quick run)")
 	cmd.Flags().StringArrayVarP(&iocs, "iocs", "i", nil, "indicator bundles to load (repeatable)")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the synthetic backup and results")
+	cmd.Flags().StringVar(&kind, "kind", "backup", "what to build and check: backup, or fs (a filesystem dump folder)")
 	return cmd
 }
 
-func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool) error {
+func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool, kind string) error {
+	if kind != "backup" && kind != "fs" {
+		return fmt.Errorf("--kind is backup or fs, not %q", kind)
+	}
 	out := cmd.OutOrStdout()
 	work, err := os.MkdirTemp("", "vigil-bench-")
 	if err != nil {
@@ -52,8 +57,12 @@ func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	backup := filepath.Join(work, "backup")
-	if err := b.Write(backup); err != nil {
+	backup := filepath.Join(work, kind)
+	write := b.Write
+	if kind == "fs" {
+		write = b.WriteFilesystem
+	}
+	if err := write(backup); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "Built in %s.\n", time.Since(start).Round(time.Millisecond))

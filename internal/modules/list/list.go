@@ -43,6 +43,7 @@ func All() []module.Module {
 		ios.NewSafariBrowserState(),
 		ios.NewShortcuts(),
 		ios.NewTCC(),
+		ios.NewTriangulation(),
 		ios.NewConfigurationProfiles(),
 		ios.NewDataUsage(),
 		ios.NewGlobalPreferences(),
