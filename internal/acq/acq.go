@@ -27,7 +27,8 @@ var KnownKinds = []struct {
 	What string
 }{
 	{IOSBackup, "iTunes/Finder/idevicebackup2 backup folder (Info.plist + Manifest.db)"},
-	{IOSFilesystem, "full filesystem dump folder (holding private/var/mobile, or var/mobile for a dump of /private)"},
+	{IOSSysdiag, "iOS sysdiagnose: the sysdiagnose_....tar.gz the phone exports, or its extracted folder (sysdiagnose.log)"},
+	{IOSFilesystem, "full filesystem dump: a folder, .zip, .tar or .tar.gz holding private/var/mobile (or var/mobile for a dump of /private)"},
 }
 
 // File is one entry of an acquisition, as the device saw it.
@@ -77,6 +78,9 @@ type Facts struct {
 	BuildVersion   string    `json:"build_version,omitempty"`
 	Encrypted      bool      `json:"encrypted"`
 	AcquiredAt     time.Time `json:"acquired_at,omitzero"`
+	// UTCOffset is the device's offset from UTC in seconds, when the acquisition says
+	// (a sysdiagnose's name does); zone-less text logs are read with it.
+	UTCOffset *int `json:"utc_offset_seconds,omitempty"`
 }
 
 // Acquisition is an opened acquisition: its kind, its files and what it says about the device.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/vigil-project/vigil/internal/acq"
@@ -19,6 +20,14 @@ const maxWarnings = 20
 // that want accepts are extracted (into a private folder); every entry stays listed, so
 // the whole-filesystem module and the name index still see them all.
 func openArchive(p string, want func(entryPath string) bool) (*acq.Acquisition, error) {
+	if want != nil && !strings.HasPrefix(filepath.Base(p), "sysdiagnose_") {
+		fsWant := want
+		// A sysdiagnose is a few hundred megabytes that its modules read through: keep
+		// all of it. Its entries sit below a top folder named like the archive.
+		want = func(entry string) bool { return isSysdiagnoseEntry(entry) || fsWant(entry) }
+	} else {
+		want = nil
+	}
 	a, err := archive.Open(p, archive.Options{TempDir: os.TempDir(), Want: want})
 	var warnings []string
 	switch {
@@ -29,10 +38,14 @@ func openArchive(p string, want func(entryPath string) bool) (*acq.Acquisition, 
 	case err != nil:
 		return nil, fmt.Errorf("archive %s: %w", p, err)
 	}
-	view, ok := a.DumpView()
-	if !ok {
+	kind, view, top := acq.IOSFilesystem, acq.Source(nil), ""
+	if v, ok := a.DumpView(); ok {
+		view = v
+	} else if top, ok = sysdiagnoseTop(a); ok {
+		kind, view = acq.IOSSysdiag, a.View(top, "")
+	} else {
 		a.Close()
-		return nil, unknown(p, "it is an archive, but holds no private/var/mobile or var/mobile")
+		return nil, unknown(p, "it is an archive, but holds neither private/var/mobile (or var/mobile) nor sysdiagnose.log")
 	}
 	probs := a.Problems()
 	for i, pr := range probs {
@@ -42,9 +55,35 @@ func openArchive(p string, want func(entryPath string) bool) (*acq.Acquisition, 
 		}
 		warnings = append(warnings, "archive: "+pr)
 	}
-	acqn := acq.New(acq.IOSFilesystem, p, view, acq.Facts{}, a)
+	acqn := acq.New(kind, p, view, acq.Facts{}, a)
+	if kind == acq.IOSSysdiag {
+		name := top
+		if name == "" {
+			name = strings.TrimSuffix(filepath.Base(p), ".tar.gz")
+		}
+		var w []string
+		acqn.Facts, w = sysdiagnoseFacts(view, name)
+		warnings = append(warnings, w...)
+	}
 	acqn.Warnings = warnings
 	return acqn, nil
+}
+
+// isSysdiagnoseEntry reports whether an archive entry lies in a sysdiagnose's top folder.
+func isSysdiagnoseEntry(entry string) bool {
+	entry = strings.TrimPrefix(entry, "./")
+	return strings.HasPrefix(entry, "sysdiagnose_") || strings.HasPrefix(entry, "IN_PROGRESS_sysdiagnose_")
+}
+
+// sysdiagnoseTop finds where sysdiagnose.log lies: at the top of the archive ("") or in
+// its only top folder.
+func sysdiagnoseTop(a *archive.Archive) (string, bool) {
+	for _, top := range append([]string{""}, a.TopFolders()...) {
+		if files, _ := a.View(top, "").Find("", sysdiagnoseLog); len(files) == 1 {
+			return top, true
+		}
+	}
+	return "", false
 }
 
 // WantPaths returns a predicate for archive.Options.Want that accepts the entries whose

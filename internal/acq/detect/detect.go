@@ -58,8 +58,11 @@ func OpenWith(path string, o Options) (*acq.Acquisition, error) {
 	if root, varOnly := fsdump.Detect(abs); root != "" {
 		return openFilesystem(abs, root, varOnly)
 	}
+	if root := sysdiagnoseFolder(abs); root != "" {
+		return openSysdiagnoseFolder(abs, root)
+	}
 	return nil, unknown(path, "it has no Info.plist and Manifest.db, nor one subfolder that has them, "+
-		"nor private/var/mobile or var/mobile")
+		"nor private/var/mobile or var/mobile, nor sysdiagnose.log")
 }
 
 func openBackup(dir string, creds *iosbackup.Credentials) (*acq.Acquisition, error) {
