@@ -22,6 +22,8 @@ var configurationProfilePlaces = places{
 		{"", "private/var/containers/Shared/SystemGroup/*/Library/ConfigurationProfiles/profile-*"},
 		{"", "private/var/mobile/Library/ConfigurationProfiles/profile-*"},
 	},
+	// A sysdiagnose copies the stubs into MCState (SAF, mcstate_shared_profile).
+	acq.IOSSysdiag: {{"", "logs/MCState/Shared/profile-*.stub"}},
 }
 
 // ConfigurationProfiles reads the installed configuration profiles: Predator infections left
@@ -37,7 +39,7 @@ func NewConfigurationProfiles() *ConfigurationProfiles {
 	return &ConfigurationProfiles{about: about{
 		name:      "ios/configuration_profiles",
 		desc:      "Installed configuration profiles; flags profiles that hide notifications",
-		kinds:     backupAndFS,
+		kinds:     backupFSAndSysdiag,
 		artifacts: configurationProfilePlaces.artifacts(),
 	}, places: configurationProfilePlaces}
 }
@@ -79,6 +81,11 @@ func (m *ConfigurationProfiles) Run(ctx context.Context, in *module.Input, emit 
 	files, err := m.places.find(in)
 	if err != nil {
 		return err
+	}
+	if in.Acq.Kind == acq.IOSSysdiag { // backups and dumps keep their behaviour
+		if files, err = dropEmpty(files); err != nil {
+			return err
+		}
 	}
 	return eachFile(ctx, files, emit, func(f acq.File) error {
 		var doc map[string]any

@@ -18,6 +18,9 @@ var shutdownLogPlaces = places{
 		{"", "private/var/db/diagnostics/shutdown.log"},
 		{"", "private/var/db/diagnostics/shutdown.*.log"},
 	},
+	// A sysdiagnose copies the log into the log archive's Extra folder; iShutdown takes any
+	// member ending in shutdown.log, SAF globs shutdown*.log, which also covers rotations.
+	acq.IOSSysdiag: {{"", "system_logs.logarchive/Extra/shutdown*.log"}},
 }
 
 // ShutdownLog reads shutdown.log: at each reboot, the processes that had not exited yet.
@@ -34,7 +37,7 @@ func NewShutdownLog() *ShutdownLog {
 		name: "ios/shutdown_log",
 		desc: "Processes still running at each reboot (shutdown.log); flags programs in " +
 			"/private/var/db or /private/var/tmp, slow reboots and an empty log",
-		kinds:     fsOnlyKinds,
+		kinds:     fsAndSysdiag,
 		artifacts: shutdownLogPlaces.artifacts(),
 	}, places: shutdownLogPlaces}
 }

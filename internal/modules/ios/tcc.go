@@ -34,7 +34,7 @@ func NewTCC() *TCC {
 	return &TCC{about: about{
 		name:      "ios/tcc",
 		desc:      "Privacy permissions granted or denied to apps and processes (TCC.db)",
-		kinds:     backupAndFS,
+		kinds:     backupFSAndSysdiag,
 		artifacts: tccPlaces.artifacts(),
 	}, places: tccPlaces}
 }
