@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -34,13 +37,13 @@ measured. Use --iocs to load indicator bundles as a real check would.`,
 	cmd.Flags().IntVar(&divide, "divide", 1, "divide every count by this (for a quick run)")
 	cmd.Flags().StringArrayVarP(&iocs, "iocs", "i", nil, "indicator bundles to load (repeatable)")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the synthetic backup and results")
-	cmd.Flags().StringVar(&kind, "kind", "backup", "what to build and check: backup, or fs (a filesystem dump folder)")
+	cmd.Flags().StringVar(&kind, "kind", "backup", "what to build and check: backup, fs (a filesystem dump folder) or sysdiagnose (a .tar.gz)")
 	return cmd
 }
 
 func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool, kind string) error {
-	if kind != "backup" && kind != "fs" {
-		return fmt.Errorf("--kind is backup or fs, not %q", kind)
+	if kind != "backup" && kind != "fs" && kind != "sysdiagnose" {
+		return fmt.Errorf("--kind is backup, fs or sysdiagnose, not %q", kind)
 	}
 	out := cmd.OutOrStdout()
 	work, err := os.MkdirTemp("", "vigil-bench-")
@@ -50,26 +53,22 @@ func runBench(cmd *cobra.Command, divide int, iocs []string, keep bool, kind str
 	if !keep {
 		defer os.RemoveAll(work)
 	}
-	size := fixture.FullLarge.Scale(max(divide, 1))
-	fmt.Fprintf(out, "Building a backup of %+v in %s ...\n", size, work)
-	start := time.Now()
-	b, err := fixture.LargeBackup(size)
-	if err != nil {
-		return err
-	}
-	backup := filepath.Join(work, kind)
-	write := b.Write
-	if kind == "fs" {
-		write = b.WriteFilesystem
-	}
-	if err := write(backup); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Built in %s.\n", time.Since(start).Round(time.Millisecond))
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
+	// The input is built in a child process of its own: on Linux a process forked from
+	// one that held the large fixture would inherit its peak memory, and the check's peak
+	// would be reported as that of the build.
+	start := time.Now()
+	build := exec.CommandContext(cmd.Context(), self, "bench-build", kind, fmt.Sprint(max(divide, 1)), work)
+	build.Stderr = out
+	built, err := build.Output()
+	if err != nil {
+		return fmt.Errorf("building the input: %w", err)
+	}
+	backup := strings.TrimSpace(string(built))
+	fmt.Fprintf(out, "Built %s in %s.\n", backup, time.Since(start).Round(time.Millisecond))
 	results := filepath.Join(work, "results")
 	args := []string{"check", backup, "-o", results}
 	for _, p := range iocs {
@@ -103,4 +102,50 @@ func countRecords(runJSON string) (int, error) {
 	}
 	err = json.Unmarshal(data, &run)
 	return run.Totals.Records, err
+}
+
+// buildBenchInput writes the synthetic acquisition and returns what to check.
+func buildBenchInput(out io.Writer, work, kind string, divide int) (string, error) {
+	if kind == "sysdiagnose" {
+		fmt.Fprintf(out, "Building a large sysdiagnose (divide %d) in %s ...\n", divide, work)
+		s, err := fixture.LargeSysdiagnose(divide)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(out, "%.0f MB uncompressed\n", float64(s.Size())/1e6)
+		return s.WriteTarGz(work)
+	}
+	size := fixture.FullLarge.Scale(divide)
+	fmt.Fprintf(out, "Building a backup of %+v in %s ...\n", size, work)
+	b, err := fixture.LargeBackup(size)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(work, kind)
+	write := b.Write
+	if kind == "fs" {
+		write = b.WriteFilesystem
+	}
+	return dir, write(dir)
+}
+
+// newBenchBuild is the hidden child command that writes a bench input and prints its path.
+func newBenchBuild() *cobra.Command {
+	return &cobra.Command{
+		Use:    "bench-build KIND DIVIDE DIR",
+		Hidden: true,
+		Args:   cobra.ExactArgs(3),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			divide, err := strconv.Atoi(args[1])
+			if err != nil {
+				return err
+			}
+			p, err := buildBenchInput(cmd.ErrOrStderr(), args[2], args[0], divide)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), p)
+			return nil
+		},
+	}
 }

@@ -67,6 +67,6 @@ Start with 'vigil demo' to see a check on a built-in synthetic backup.`,
 		SilenceErrors: true,
 		Version:       toolVersion(),
 	}
-	root.AddCommand(newCheck(), newDemo(), newModules(), newBackup(), newBench())
+	root.AddCommand(newCheck(), newDemo(), newModules(), newBackup(), newBench(), newBenchBuild())
 	return root
 }
