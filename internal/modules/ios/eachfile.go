@@ -43,3 +43,18 @@ func fileMention(f acq.File) string {
 	}
 	return f.Domain + " " + f.Path
 }
+
+// eachDatabase is eachFile for SQLite databases: it opens each one without touching the
+// evidence (module.OpenSQLite), lets ctx interrupt its queries, and closes it afterwards.
+func eachDatabase(ctx context.Context, in *module.Input, files []acq.File, emit module.Emitter,
+	read func(*module.DB, acq.File) error) error {
+	return eachFile(ctx, files, emit, func(f acq.File) error {
+		db, err := module.OpenSQLite(in, f)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		db.SetInterrupt(ctx)
+		return read(db, f)
+	})
+}

@@ -77,13 +77,7 @@ func eachFirefoxDB(ctx context.Context, in *module.Input, p places, emit module.
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		db, err := module.OpenSQLite(in, f)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		db.SetInterrupt(ctx)
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error {
 		return read(db, f.Path, emit)
 	})
 }

@@ -143,13 +143,7 @@ func (m *PowerLog) Run(ctx context.Context, in *module.Input, emit module.Emitte
 	if len(files) == 0 {
 		return module.ErrNoData
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		db, err := module.OpenSQLite(in, f)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		db.SetInterrupt(ctx)
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error {
 		return readPowerLog(db, f.Path, emit)
 	})
 }

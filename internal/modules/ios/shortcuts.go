@@ -104,13 +104,7 @@ func (m *Shortcuts) Run(ctx context.Context, in *module.Input, emit module.Emitt
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		db, err := module.OpenSQLite(in, f)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		db.SetInterrupt(ctx)
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error {
 		return readShortcuts(db, f.Path, emit)
 	})
 }

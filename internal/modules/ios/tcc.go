@@ -94,13 +94,7 @@ func (m *TCC) Run(ctx context.Context, in *module.Input, emit module.Emitter) er
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		db, err := module.OpenSQLite(in, f)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		db.SetInterrupt(ctx)
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error {
 		return readTCC(db, f.Path, emit)
 	})
 }
