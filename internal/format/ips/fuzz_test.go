@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
 
 var update = flag.Bool("update", false, "rewrite the checked-in fuzz seed corpus")
@@ -82,25 +82,10 @@ func FuzzParseFileName(f *testing.F) {
 func TestSeedCorpus(t *testing.T) {
 	files := map[string][]byte{}
 	for name, data := range seeds() {
-		files[filepath.Join("FuzzParse", "seed-"+name)] = []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
+		files[filepath.Join("FuzzParse", "seed-"+name)] = formattest.SeedFile(data)
 	}
 	for name, s := range fileSeeds() {
-		files[filepath.Join("FuzzParseFileName", "seed-"+name)] = []byte(fmt.Sprintf("go test fuzz v1\nstring(%q)\n", s))
+		files[filepath.Join("FuzzParseFileName", "seed-"+name)] = formattest.SeedFile(s)
 	}
-	for name, want := range files {
-		path := filepath.Join("testdata", "fuzz", name)
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale (err %v); run go test -run TestSeedCorpus -args -update", path, err)
-		}
-	}
+	formattest.CheckCorpus(t, files, *update)
 }

@@ -1,38 +1,12 @@
 package logdstats
 
 import (
-	"io"
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
-
-// source streams generated lines up to size bytes, so that benchmarks on 100 MB of
-// input hold none of it in memory.
-type source struct {
-	line func(i int, b []byte) []byte
-	back []byte // reused for every generated line
-	buf  []byte // the unread rest of the current line
-	i    int
-	left int
-}
-
-func (s *source) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && s.left > 0 {
-		if len(s.buf) == 0 {
-			s.back = s.line(s.i, s.back[:0])
-			s.buf = s.back
-			s.i++
-		}
-		c := copy(p[n:min(len(p), n+s.left)], s.buf)
-		s.buf, n, s.left = s.buf[c:], n+c, s.left-c
-	}
-	if n == 0 {
-		return 0, io.EOF
-	}
-	return n, nil
-}
 
 func jsonRow(i int, b []byte) []byte {
 	b = append(b, `{"record":"logd statistics","type":"File Rotate","file":"/private/var/db/diagnostics/Persist/00000000000`...)
@@ -75,7 +49,7 @@ func benchmark(b *testing.B, gen func(int, []byte) []byte) {
 	var ms runtime.MemStats
 	for b.Loop() {
 		n := 0
-		st, err := Parse(&source{line: gen, left: size}, func(Record) error {
+		st, err := Parse(formattest.LineSource(size, gen), func(Record) error {
 			if n++; n%100000 == 0 {
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapInuse)

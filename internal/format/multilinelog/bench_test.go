@@ -1,38 +1,12 @@
 package multilinelog
 
 import (
-	"io"
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
-
-// source streams generated lines up to size bytes, so that benchmarks on 100 MB of
-// input hold none of it in memory.
-type source struct {
-	line func(i int, b []byte) []byte
-	back []byte // reused for every generated line
-	buf  []byte // the unread rest of the current line
-	i    int
-	left int
-}
-
-func (s *source) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && s.left > 0 {
-		if len(s.buf) == 0 {
-			s.back = s.line(s.i, s.back[:0])
-			s.buf = s.back
-			s.i++
-		}
-		c := copy(p[n:min(len(p), n+s.left)], s.buf)
-		s.buf, n, s.left = s.buf[c:], n+c, s.left-c
-	}
-	if n == 0 {
-		return 0, io.EOF
-	}
-	return n, nil
-}
 
 // logRow writes installd-like entries, one in five with a plist continuation.
 func logRow(i int, b []byte) []byte {
@@ -55,7 +29,7 @@ func BenchmarkParse(b *testing.B) {
 	var ms runtime.MemStats
 	for b.Loop() {
 		n, missed := 0, 0
-		_, err := Parse(&source{line: logRow, left: size}, func(e Entry) error {
+		_, err := Parse(formattest.LineSource(size, logRow), func(e Entry) error {
 			if _, ok := ParseAppEvent(e.Message); !ok {
 				missed++ // only the entry the size limit cuts may miss
 			}

@@ -3,11 +3,11 @@ package multilinelog
 import (
 	"bytes"
 	"flag"
-	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
 
 var update = flag.Bool("update", false, "rewrite the checked-in fuzz seed corpus")
@@ -80,26 +80,10 @@ func FuzzParseAppEvent(f *testing.F) {
 func TestSeedCorpus(t *testing.T) {
 	files := map[string][]byte{}
 	for name, data := range seeds() {
-		files[filepath.Join("FuzzParse", "seed-"+name)] = []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
+		files[filepath.Join("FuzzParse", "seed-"+name)] = formattest.SeedFile(data)
 	}
 	for name, msg := range eventSeeds() {
-		files[filepath.Join("FuzzParseAppEvent", "seed-"+name)] = []byte(fmt.Sprintf("go test fuzz v1\nstring(%q)\n", msg))
+		files[filepath.Join("FuzzParseAppEvent", "seed-"+name)] = formattest.SeedFile(msg)
 	}
-	for name, want := range files {
-		path := filepath.Join("testdata", "fuzz", name)
-		dir := filepath.Dir(path)
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale (err %v); run go test -run TestSeedCorpus -args -update", path, err)
-		}
-	}
+	formattest.CheckCorpus(t, files, *update)
 }

@@ -1,38 +1,12 @@
 package pstxt
 
 import (
-	"io"
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
-
-// source streams a header and generated rows up to size bytes, so that benchmarks on
-// 100 MB of input hold none of it in memory.
-type source struct {
-	line func(i int, b []byte) []byte
-	back []byte // reused for every generated line
-	buf  []byte // the unread rest of the current line
-	i    int
-	left int
-}
-
-func (s *source) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && s.left > 0 {
-		if len(s.buf) == 0 {
-			s.back = s.line(s.i, s.back[:0])
-			s.buf = s.back
-			s.i++
-		}
-		c := copy(p[n:min(len(p), n+s.left)], s.buf)
-		s.buf, n, s.left = s.buf[c:], n+c, s.left-c
-	}
-	if n == 0 {
-		return 0, io.EOF
-	}
-	return n, nil
-}
 
 const benchHeader = "USER  UID PRSNA   PID  PPID        F  %CPU %MEM PRI NI      VSZ    RSS WCHAN    TT  STAT STARTED      TIME COMMAND\n"
 
@@ -57,7 +31,7 @@ func BenchmarkParse(b *testing.B) {
 	var ms runtime.MemStats
 	for b.Loop() {
 		n := 0
-		st, err := Parse(&source{line: benchRow, left: size}, func(p Process) error {
+		st, err := Parse(formattest.LineSource(size, benchRow), func(p Process) error {
 			if n++; n%200000 == 0 {
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapInuse)

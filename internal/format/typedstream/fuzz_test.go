@@ -1,15 +1,13 @@
 package typedstream
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/vigil-project/vigil/internal/format/formattest"
 )
 
 var update = flag.Bool("update", false, "rewrite the checked-in fuzz seed corpus")
@@ -57,22 +55,9 @@ func FuzzText(f *testing.F) {
 // TestSeedCorpus keeps the checked-in corpus in step with seeds; run with
 // -update after changing them.
 func TestSeedCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "fuzz", "FuzzText")
+	files := map[string][]byte{}
 	for name, data := range seeds(t) {
-		path := filepath.Join(dir, "seed-"+name)
-		want := []byte(fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data))
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, want, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s is missing or stale (err %v); run go test -run TestSeedCorpus -args -update", path, err)
-		}
+		files["FuzzText/seed-"+name] = formattest.SeedFile(data)
 	}
+	formattest.CheckCorpus(t, files, *update)
 }
