@@ -15,7 +15,8 @@ const exitHelp = `
 Exit status:
   0  the check ran and no indicator matched (heuristic warnings may still be listed)
   1  at least one indicator of compromise matched
-  2  usage error or fatal error (unreadable acquisition, unknown kind, encrypted backup,
+  2  usage error or fatal error (unreadable acquisition, unknown kind, wrong or missing
+     password of an encrypted backup,
      indicator file that cannot be parsed, output folder not empty)`
 
 func newCheck() *cobra.Command {
@@ -23,11 +24,15 @@ func newCheck() *cobra.Command {
 	var s secretFlags
 	cmd := &cobra.Command{
 		Use:   "check PATH",
-		Short: "Check an acquisition (iOS backup folder) for spyware traces",
+		Short: "Check an acquisition (iOS backup, sysdiagnose, filesystem dump) for spyware traces",
 		Long: `Check an acquisition for spyware traces.
 
-PATH is an iOS backup folder (the folder holding Info.plist and Manifest.db, or the folder
-above it when it holds exactly one backup). Vigil never writes inside it.
+PATH is one of:
+  an iOS backup folder      the folder holding Info.plist and Manifest.db (or the folder
+                            above it when it holds exactly one backup), plain or encrypted
+  a sysdiagnose             the sysdiagnose_....tar.gz the phone exports, or its folder
+  a filesystem dump         a folder, .tar, .tar.gz or .zip holding private/var/mobile
+Vigil never writes inside it; archives are read in one pass into a private folder.
 
 Indicators of compromise are read from, in this order:
   --iocs FILE_OR_DIR   STIX 2.1 bundles (.stix2/.json); folders are searched recursively
@@ -42,6 +47,7 @@ Results go to a new folder (mode 0700, files 0600): one JSON file per module tha
 data, detections.json, timeline.csv, timeline_detections.csv and run.json (provenance).
 ` + exitHelp,
 		Example: `  vigil check ~/Backups/00008110-000A1B2C3D4E5F60 --iocs pegasus.stix2 -o results
+  vigil check sysdiagnose_2026.03.14_10-26-53+0100_iPhone-OS_iPhone_21E236.tar.gz --iocs ./indicators
   VIGIL_IOCS=~/iocs vigil check ./backup --module sms --module safari_history`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
