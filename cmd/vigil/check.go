@@ -16,8 +16,8 @@ Exit status:
   0  the check ran and no indicator matched (heuristic warnings may still be listed)
   1  at least one indicator of compromise matched
   2  usage error or fatal error (unreadable acquisition, unknown kind, wrong or missing
-     password of an encrypted backup,
-     indicator file that cannot be parsed, output folder not empty)`
+     password of an encrypted backup, indicator file that cannot be parsed, output
+     folder not empty)`
 
 func newCheck() *cobra.Command {
 	var o check.Options
