@@ -16,6 +16,16 @@ import (
 // reports write one per line). Reading stops at the first value that is not an
 // object or does not parse; what came before is kept.
 func (rep *Report) readJSON(body []byte) {
+	saved := *rep
+	if rep.fastReadJSON(body) {
+		return
+	}
+	*rep = saved // start again through encoding/json, which also words the error
+	rep.slowReadJSON(body)
+}
+
+// slowReadJSON is readJSON through encoding/json and the flex types.
+func (rep *Report) slowReadJSON(body []byte) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	names, paths := map[string]bool{}, map[string]bool{}
 	for n := 0; ; n++ {

@@ -89,7 +89,11 @@ func rawString(raw json.RawMessage) string {
 // rawInt reads a JSON integer, or a string holding one in decimal or 0x hex; -1
 // otherwise. Floats are truncated.
 func rawInt(raw json.RawMessage) int64 {
-	s := rawString(raw)
+	return looseInt(rawString(raw))
+}
+
+// looseInt reads a decimal or 0x hex integer, or a float truncated; -1 otherwise.
+func looseInt(s string) int64 {
 	if hex, ok := strings.CutPrefix(s, "0x"); ok {
 		if v, err := strconv.ParseUint(hex, 16, 63); err == nil {
 			return int64(v)
