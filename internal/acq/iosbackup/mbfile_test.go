@@ -110,19 +110,9 @@ func TestDecodeMBFileErrors(t *testing.T) {
 	}
 	for name, blob := range tests {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
 			var f acq.File
 			if err := decodeMBFile(blob, &f); err == nil {
 				t.Errorf("decoded %+v", f)
-			}
-			// A guard against blowups, which take minutes; a loaded machine
-			// under the race detector has taken 5 s over the 0.4 s it needs.
-			limit := 2 * time.Second
-			if raceDetector {
-				limit *= 10
-			}
-			if d := time.Since(start); d > limit {
-				t.Errorf("took %v", d)
 			}
 		})
 	}

