@@ -25,7 +25,7 @@ var readsBoth = []struct {
 	{NewInteractionC(), interactionCPlaces}, {NewLocationdClients(), locationdPlaces},
 	{NewOSAnalyticsADDaily(), addailyPlaces}, {NewProfileEvents(), profileEventsPlaces},
 	{NewSafariBrowserState(), safariBrowserStatePlaces}, {NewSafariHistory(), safariHistoryPlaces},
-	{NewShortcuts(), shortcutsPlaces}, {NewSMS(), smsPlaces}, {NewSMSAttachments(), smsAttachmentsPlaces},
+	{NewShortcuts(), shortcutsPlaces}, {NewSMS(), smsPlaces}, {NewSMSAttachments(), smsPlaces},
 	{NewTCC(), tccPlaces}, {NewWebKitResourceLoadStatistics(), webKitObservationsPlaces},
 	{NewWebKitSessionResourceLog(), webKitResourceLogPlaces}, {NewWhatsApp(), whatsAppChatPlaces},
 	{NewWhatsAppContacts(), whatsAppContactsPlaces},

@@ -20,19 +20,14 @@ type SMSAttachments struct {
 	places places
 }
 
-var smsAttachmentsPlaces = places{
-	acq.IOSBackup:     {{"HomeDomain", "Library/SMS/sms.db"}},
-	acq.IOSFilesystem: {{"", "private/var/mobile/Library/SMS/sms.db"}},
-}
-
 // NewSMSAttachments returns the sms_attachments module.
 func NewSMSAttachments() *SMSAttachments {
 	return &SMSAttachments{about: about{
 		name:      "ios/sms_attachments",
 		desc:      "SMS/iMessage attachments and their file paths; flags received attachments stored as /var/tmp/…-1",
 		kinds:     backupAndFS,
-		artifacts: smsAttachmentsPlaces.artifacts(),
-	}, places: smsAttachmentsPlaces}
+		artifacts: smsPlaces.artifacts(), // the same sms.db as the sms module
+	}, places: smsPlaces}
 }
 
 // SMSAttachment is one attachment of sms.db with the message that carried it.
