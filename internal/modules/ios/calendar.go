@@ -99,7 +99,7 @@ func (m *Calendar) Run(ctx context.Context, in *module.Input, emit module.Emitte
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
 // calendarItemColumns and calendarParticipantColumns are read by name, NULL where the
@@ -136,13 +136,7 @@ func calendarQuery(db *module.DB) (string, error) {
 	return "SELECT " + strings.Join(sel, ", ") + " FROM CalendarItem c" + join + " ORDER BY c.ROWID", nil
 }
 
-func (m *Calendar) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *Calendar) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	q, err := calendarQuery(db)
 	if err != nil {
 		return err

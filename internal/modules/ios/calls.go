@@ -89,16 +89,10 @@ func (m *Calls) Run(ctx context.Context, in *module.Input, emit module.Emitter) 
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
-func (m *Calls) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *Calls) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	cols, err := requireColumns(db, "ZCALLRECORD", "ZDATE", "ZADDRESS")
 	if err != nil {
 		return err

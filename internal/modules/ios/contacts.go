@@ -72,7 +72,7 @@ func (m *Contacts) Run(ctx context.Context, in *module.Input, emit module.Emitte
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
 // lowerColumns returns table's column names in lower case: the address book spells them
@@ -126,13 +126,7 @@ func contactsQuery(db *module.DB) (string, error) {
 	return "SELECT " + strings.Join(sel, ", ") + from + " WHERE v.value IS NOT NULL" + order, nil
 }
 
-func (m *Contacts) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *Contacts) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	q, err := contactsQuery(db)
 	if err != nil {
 		return err

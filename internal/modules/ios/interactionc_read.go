@@ -183,13 +183,7 @@ func scanInteraction(stmt *sqlite3.Stmt, db string) Interaction {
 	}
 }
 
-func (m *InteractionC) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *InteractionC) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	s, err := readInteractionCSchema(db)
 	if err != nil {
 		return err

@@ -85,16 +85,10 @@ func (m *SafariBrowserState) Run(ctx context.Context, in *module.Input, emit mod
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
-func (m *SafariBrowserState) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *SafariBrowserState) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	query, err := browserStateQuery(db)
 	if err != nil {
 		return err

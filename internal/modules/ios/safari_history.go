@@ -83,20 +83,14 @@ func (m *SafariHistory) Run(ctx context.Context, in *module.Input, emit module.E
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
 // read streams one database's visits. The redirect destination comes from a self-join on the
 // visit id (the table's primary key), so no visit is held beyond its own row. CROSS JOIN makes
 // SQLite walk the visits in id order, which the ORDER BY then costs nothing: a million visits
 // are never sorted in a temporary table.
-func (m *SafariHistory) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *SafariHistory) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	cols, err := requireColumns(db, "history_visits", "id", "history_item", "visit_time")
 	if err != nil {
 		return err

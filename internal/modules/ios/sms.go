@@ -111,7 +111,7 @@ func (s *SMS) Run(ctx context.Context, in *module.Input, emit module.Emitter) er
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return s.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return s.read(ctx, db, f, emit) })
 }
 
 // smsQuery selects a message's fields by name; columns the database lacks read as NULL.
@@ -138,13 +138,7 @@ func smsQuery(db *module.DB) (string, error) {
 }
 
 // read streams one sms.db: each message is emitted as soon as it is read.
-func (s *SMS) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (s *SMS) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	q, err := smsQuery(db)
 	if err != nil {
 		return err

@@ -108,7 +108,7 @@ func (m *SMSAttachments) Run(ctx context.Context, in *module.Input, emit module.
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
 // smsAttachmentsQuery joins each attachment to its message and handle as MVT does, with
@@ -155,13 +155,7 @@ func smsAttachmentsQuery(db *module.DB) (string, error) {
 }
 
 // read streams the attachments of one sms.db.
-func (m *SMSAttachments) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *SMSAttachments) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	q, err := smsAttachmentsQuery(db)
 	if err != nil {
 		return err

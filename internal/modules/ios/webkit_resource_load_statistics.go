@@ -79,16 +79,10 @@ func (m *WebKitResourceLoadStatistics) Run(ctx context.Context, in *module.Input
 		return err
 	}
 	own := newOwners(in)
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, own.app(f), emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, own.app(f), emit) })
 }
 
-func (m *WebKitResourceLoadStatistics) read(ctx context.Context, in *module.Input, f acq.File, app string, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *WebKitResourceLoadStatistics) read(ctx context.Context, db *module.DB, f acq.File, app string, emit module.Emitter) error {
 	cols, err := requireColumns(db, "ObservedDomains", "registrableDomain", "lastSeen")
 	if err != nil {
 		return err

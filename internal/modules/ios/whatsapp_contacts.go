@@ -121,7 +121,7 @@ func (m *WhatsAppContacts) Run(ctx context.Context, in *module.Input, emit modul
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error { return m.read(ctx, in, f, emit) })
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, f acq.File) error { return m.read(ctx, db, f, emit) })
 }
 
 // waContactField is a contact field: the columns that may hold it, in order of preference
@@ -191,13 +191,7 @@ func waContactsQuery(db *module.DB) (string, []waContactField, error) {
 	return "SELECT " + strings.Join(sel, ", ") + " FROM ZWAADDRESSBOOKCONTACT c ORDER BY c.ROWID", fields, nil
 }
 
-func (m *WhatsAppContacts) read(ctx context.Context, in *module.Input, f acq.File, emit module.Emitter) error {
-	db, err := module.OpenSQLite(in, f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	db.SetInterrupt(ctx)
+func (m *WhatsAppContacts) read(ctx context.Context, db *module.DB, f acq.File, emit module.Emitter) error {
 	q, fields, err := waContactsQuery(db)
 	if err != nil {
 		return err
