@@ -140,12 +140,7 @@ func (m *DataUsage) Run(ctx context.Context, in *module.Input, emit module.Emitt
 	if err != nil {
 		return err
 	}
-	return eachFile(ctx, files, emit, func(f acq.File) error {
-		db, err := module.OpenSQLite(in, f)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
+	return eachDatabase(ctx, in, files, emit, func(db *module.DB, _ acq.File) error {
 		// On a dump, processes that name no app are also looked for on disk (MVT).
 		return readDataUsageChecked(ctx, in, db, emit)
 	})
